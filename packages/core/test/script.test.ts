@@ -69,7 +69,7 @@ describe('Script on a standalone server', () => {
     );
     await expect(custom.run(redis.client, [])).rejects.toThrow('custom: expected 3');
     const batch = new Batch(redis.client);
-    batch.script(incrBy, [key + 'n'], [1]);
+    batch.script(incrBy, [`${key}n`], [1]);
     batch.script(failing, [key]);
     await expect(batch.exec()).rejects.toBeInstanceOf(ConflictError);
   });
