@@ -1,0 +1,90 @@
+// pnpm bench [--quick] [--only name,...]: runs every scenario against ours, the peers and the
+// server baseline on one redis-server in one process run; prints a table, writes JSON, and
+// (full runs only) refreshes the table in the root README.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startRedis } from '@redstate/testing';
+import type { Redis } from 'ioredis';
+import { type Machine, renderMachine, renderTable } from './report.ts';
+import type { BenchContext, Scenario, ScenarioResult } from './scenario.ts';
+import { scenarios } from './scenarios/index.ts';
+import { countSocketWrites } from './socket-writes.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const ops = quick ? 2_000 : 20_000;
+const concurrency = 16;
+const root = join(import.meta.dirname, '..', '..', '..');
+
+async function main(): Promise<void> {
+  countSocketWrites();
+  const server = await startRedis();
+  const admin = server.connect();
+  const results: ScenarioResult[] = [];
+  try {
+    const info = await admin.info('server');
+    const machine: Machine = {
+      cpu: cpus()[0]?.model ?? 'unknown CPU',
+      cores: cpus().length,
+      memoryGiB: totalmem() / 2 ** 30,
+      node: process.versions.node,
+      redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    };
+    const selected: Scenario[] = scenarios.filter((s) => !only || only.has(s.name));
+    for (const scenario of selected) {
+      const opened: Redis[] = [];
+      const context: BenchContext = {
+        url: server.url,
+        port: server.port,
+        admin,
+        quick,
+        ops,
+        concurrency,
+        connect: () => {
+          const c = server.connect();
+          opened.push(c);
+          return c;
+        },
+        prefix: (label) => `bench-${label}-${randomBytes(3).toString('hex')}`,
+      };
+      process.stdout.write(`running ${scenario.name} ...\n`);
+      try {
+        results.push(...(await scenario.run(context)));
+      } finally {
+        await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
+      }
+    }
+    const table = renderTable(results);
+    const header = renderMachine(machine, ops, concurrency);
+    console.log(`\n${header}\n\n${table}\n`);
+
+    const outDir = join(root, 'packages/bench/results');
+    mkdirSync(outDir, { recursive: true });
+    const record = { at: new Date().toISOString(), quick, ops, concurrency, machine, results };
+    writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), `${JSON.stringify(record, null, 2)}\n`);
+    if (!quick && !only) updateReadme(`${header}\n\n${table}`);
+  } finally {
+    await admin.quit().catch(() => admin.disconnect());
+    await server.stop();
+  }
+}
+
+function updateReadme(section: string): void {
+  const file = join(root, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  writeFileSync(file, `${text.slice(0, i + start.length)}\n${section}\n${text.slice(j)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

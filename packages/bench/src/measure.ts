@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+import { commandsExecuted } from './round-trips.ts';
+import { socketWrites } from './socket-writes.ts';
+
+export interface MeasureOptions {
+  /** Operations timed (after the warm-up). */
+  readonly ops: number;
+  /** Operations in flight at once. */
+  readonly concurrency: number;
+  readonly warmup: number;
+  /** One logical operation; `i` is its sequence number. */
+  readonly op: (i: number) => Promise<unknown>;
+}
+
+export interface Measurement {
+  readonly opsPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Server commands executed per logical operation (INFO commandstats delta / ops; includes commands run inside Lua). */
+  readonly commandsPerOp: number;
+  /** Requests written to the server per logical operation (a pipeline counts once). */
+  readonly roundTripsPerOp: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function drive(total: number, concurrency: number, offset: number, op: (i: number) => Promise<unknown>, latencies?: Float64Array): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const start = performance.now();
+      await op(offset + i);
+      if (latencies) latencies[i] = performance.now() - start;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+}
+
+/** Fixed number of operations at fixed concurrency, after a warm-up; counts server commands. */
+export async function measure(admin: Redis, port: number, options: MeasureOptions): Promise<Measurement> {
+  await drive(options.warmup, options.concurrency, 0, options.op);
+  const latencies = new Float64Array(options.ops);
+  const before = await commandsExecuted(admin);
+  const writesBefore = socketWrites(port);
+  const start = performance.now();
+  await drive(options.ops, options.concurrency, options.warmup, options.op, latencies);
+  const elapsed = performance.now() - start;
+  const writesAfter = socketWrites(port);
+  const after = await commandsExecuted(admin);
+  latencies.sort();
+  const commandsPerOp = (after - before) / options.ops;
+  return {
+    opsPerSec: options.ops / (elapsed / 1000),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    commandsPerOp,
+    roundTripsPerOp: (writesAfter - writesBefore) / options.ops,
+  };
+}
