@@ -1,0 +1,10 @@
+import type { Migration } from '@redstate/core';
+
+/** Append-only: never edit, remove or reorder a shipped entry. */
+export const lockMigrations: readonly Migration[] = [
+  {
+    id: '001-initial',
+    description: 'lock hashes, fencing counters and semaphore sets (created on first use; nothing to backfill)',
+    up: async () => {},
+  },
+];
