@@ -1,0 +1,5 @@
+export interface CommandResult {
+  readonly json: unknown;
+  readonly text: string;
+  readonly exitCode: number;
+}
