@@ -12,9 +12,10 @@ const packages = [
   'deployments',
   'hitl',
   'flue',
+  'cli',
 ] as const;
 
-export const projects = [
+const suite = [
   ...packages.map((name) => ({
     extends: true as const,
     test: {
@@ -28,3 +29,21 @@ export const projects = [
     test: { name: 'repo', root: '.', include: ['test/**/*.test.ts'] },
   },
 ];
+
+// Fault injection (server kills, CLIENT KILL, maxmemory) across every package; slow, so it runs
+// only from `pnpm test:reliability` (REDSTATE_SUITE=reliability), never inside `pnpm test`.
+const reliability = [
+  {
+    extends: true as const,
+    test: {
+      name: 'reliability',
+      root: 'packages/reliability',
+      include: ['test/**/*.test.ts'],
+      globalSetup: ['./src/global-setup.ts'],
+      testTimeout: 180_000,
+      fileParallelism: false,
+    },
+  },
+];
+
+export const projects = process.env.REDSTATE_SUITE === 'reliability' ? reliability : suite;
