@@ -1,0 +1,20 @@
+-- delete-run: removes a run, its steps and state, and its entries in every index.
+-- KEYS: 1 run hash, 2 steps hash, 3 current-attempt hash, 4 run state hash, 5 index of all
+--       runs, 6..10 status indexes, 11 workflow index, 12..16 workflow+status indexes,
+--       17 workflow names hash, 18 workflow run-count hash, 19 stalled-run index,
+--       20 undispatched-step index
+-- ARGV: 1 workflow digest, 2 run id
+-- Returns: 1 when the run existed, else 0.
+--- @include "activity"
+local run = redis.call('HMGET', KEYS[1], 'member', 'workflow')
+if not run[1] then return 0 end
+drop_pending(KEYS[3], KEYS[20], ARGV[2])
+redis.call('ZREM', KEYS[19], ARGV[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+for i = 5, 16 do redis.call('ZREM', KEYS[i], run[1]) end
+local left = redis.call('HINCRBY', KEYS[18], ARGV[1], -1)
+if left <= 0 then
+  redis.call('HDEL', KEYS[18], ARGV[1])
+  redis.call('HDEL', KEYS[17], ARGV[1])
+end
+return 1
