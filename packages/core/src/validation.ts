@@ -51,8 +51,61 @@ export function parseStoredJson(raw: string, what: string): unknown {
   }
 }
 
-/** `JSON.stringify` for user payloads: values JSON cannot represent are a {@link ValidationError}. */
+/**
+ * Where `JSON.stringify` would silently change `value` (NaN becoming null, a function or
+ * symbol dropped, `undefined` in an array becoming null, a Map becoming `{}`), the path of
+ * the first such place; undefined when the value round-trips. Object properties that are
+ * `undefined` are allowed: JSON omits them, which is what optional fields mean.
+ */
+function lossyJsonPath(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+  if (ancestors.size > 2_000) return path; // deeper than any sane payload; also keeps the walk off the stack limit
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return undefined;
+    case 'number':
+      return Number.isFinite(value) ? undefined : path;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      return path;
+  }
+  if (value === null) return undefined;
+  if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) return path;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined; // Date and friends: serialised by their own rule
+  const node = value as object;
+  if (ancestors.has(node)) return path; // a cycle
+  ancestors.add(node);
+  try {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const bad = lossyJsonPath(value[i], `${path}[${i}]`, ancestors);
+        if (bad !== undefined) return bad;
+      }
+      return undefined;
+    }
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      if (child === undefined) continue;
+      const bad = lossyJsonPath(child, `${path}.${key}`, ancestors);
+      if (bad !== undefined) return bad;
+    }
+    return undefined;
+  } finally {
+    ancestors.delete(node);
+  }
+}
+
+/**
+ * `JSON.stringify` for user payloads. Values JSON cannot represent exactly (NaN, Infinity,
+ * BigInt, functions, symbols, Map/Set, `undefined` in arrays, cycles, nesting deeper than 2,000) are a
+ * {@link ValidationError} rather than being silently changed.
+ */
 export function toJson(value: unknown, what: string): string {
+  const lossy = lossyJsonPath(value, what, new Set());
+  if (lossy !== undefined) {
+    throw new ValidationError(`${what} is not JSON-serialisable without loss (at ${lossy})`, { details: { what, path: lossy } });
+  }
   let out: string | undefined;
   try {
     out = JSON.stringify(value);
