@@ -15,6 +15,9 @@ const packages = [
   'cli',
 ] as const;
 
+// Runnable example apps, each with its own test against real Redis.
+const examples = ['pikku-workflow'] as const;
+
 const suite = [
   ...packages.map((name) => ({
     extends: true as const,
@@ -23,6 +26,10 @@ const suite = [
       root: `packages/${name}`,
       include: ['test/**/*.test.ts'],
     },
+  })),
+  ...examples.map((name) => ({
+    extends: true as const,
+    test: { name: `example-${name}`, root: `examples/${name}`, include: ['test/**/*.test.ts'] },
   })),
   {
     extends: true as const,
