@@ -42,4 +42,12 @@ export const knownPackages: readonly PackageAdapter[] = [
     keyspace: (prefix) => new Keyspace(prefix).child('usage'),
     indexes: (ks) => [{ label: 'sessions', key: ks.unit('index', 'sessions').key('by-id'), type: 'zset' }],
   }),
+  storeAdapter({
+    name: 'workflow',
+    exportName: 'RedisWorkflowService',
+    defaultPrefix: 'redstate:workflow',
+    namespace: '@redstate/workflow',
+    // Runs are spread over 16 partitions (the default layout); each keeps an index of all its runs.
+    indexes: (ks) => Array.from({ length: 16 }, (_, p) => ({ label: 'runs', key: ks.unit('wf', `p${p}`).key('idx', 'all'), type: 'zset' as const })),
+  }),
 ];

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startRedis } from '@redstate/testing';
 import { useTestRedis } from '@redstate/testing/vitest';
+import { Keyspace } from '@redstate/core';
+import { RedisUsageStore } from '@redstate/usage';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -85,6 +87,52 @@ describe('redstate CLI (built binary, real Redis)', () => {
     expect(out.code).toBe(2);
     expect(JSON.parse(out.stderr)).toEqual({ error: expect.stringContaining('cannot reach Redis at redis://127.0.0.1:1') });
     expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('migrate applies each package schema once, then reports up to date', async () => {
+    const prefix = redis.newPrefix();
+    const first = await redstate(['migrate', 'locks', 'usage', '--url', redis.url, '--prefix', prefix, '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({
+      packages: [
+        { package: 'locks', prefix, applied: ['001-initial'] },
+        { package: 'usage', prefix, applied: ['001-initial'] },
+      ],
+    });
+    const again = await redstate(['migrate', 'locks', 'usage', '--url', redis.url, '--prefix', prefix]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(`locks (prefix ${prefix}): up to date\nusage (prefix ${prefix}): up to date\n`);
+  });
+
+  it('migrate exits 1 and names the package when its ledger comes from a newer version', async () => {
+    const prefix = redis.newPrefix();
+    expect((await redstate(['migrate', 'locks', '--url', redis.url, '--prefix', prefix])).code).toBe(0);
+    const ledgerKey = new Keyspace(prefix).unit('schema', 'locks').key('ledger');
+    await redis.client.hset(ledgerKey, '999-from-the-future', '{}');
+    const out = await redstate(['migrate', 'locks', '--url', redis.url, '--prefix', prefix]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain(`locks (prefix ${prefix}): REFUSED SCHEMA_TOO_NEW`);
+    expect(out.stdout).toContain('999-from-the-future');
+  });
+
+  it('status reads ledgers and index counts without scanning the keyspace', async () => {
+    const prefix = redis.newPrefix();
+    const usage = new RedisUsageStore(redis.client, { keyPrefix: prefix });
+    for (const sessionId of ['a', 'b', 'c']) {
+      await usage.recordEntry({ sessionId, stepCount: 1, source: { type: 'agent', name: 'x' }, kind: 'tool', toolName: 't', success: true });
+    }
+    const monitor = await redis.connect().monitor();
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
+    const out = await redstate(['status', 'usage', '--url', redis.url, '--prefix', prefix, '--json']);
+    monitor.disconnect();
+    expect(out.code).toBe(0);
+    const [status] = (JSON.parse(out.stdout) as { packages: Array<{ migrations: string[]; indexes: Array<{ label: string; count: number }> }> }).packages;
+    expect(status?.migrations).toEqual(['001-initial']);
+    expect(status?.indexes).toEqual([expect.objectContaining({ label: 'sessions', count: 3 })]);
+    expect(commands).toContain('hkeys'); // the monitor saw the CLI's commands
+    expect(commands).not.toContain('scan');
+    expect(commands).not.toContain('keys');
   });
 
   it('rejects unknown commands, packages and options with exit 2', async () => {

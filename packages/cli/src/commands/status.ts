@@ -6,7 +6,8 @@ import type { IndexKey } from '../package-adapter.js';
 
 interface IndexStatus {
   readonly label: string;
-  readonly key: string;
+  /** The index keys read (a partitioned index has several). */
+  readonly keys: readonly string[];
   readonly count: number;
   readonly bytes: number;
 }
@@ -31,7 +32,20 @@ async function indexStatus(client: RedisClient, index: IndexKey): Promise<IndexS
     client.call(COUNT_COMMAND[index.type], index.key) as Promise<number>,
     client.call('memory', 'usage', index.key) as Promise<number | null>,
   ]);
-  return { label: index.label, key: index.key, count: Number(count), bytes: Number(bytes ?? 0) };
+  return { label: index.label, keys: [index.key], count: Number(count), bytes: Number(bytes ?? 0) };
+}
+
+/** Sums the parts of partitioned indexes (same label) into one line each. */
+function mergeByLabel(parts: readonly IndexStatus[]): IndexStatus[] {
+  const merged = new Map<string, IndexStatus>();
+  for (const part of parts) {
+    const seen = merged.get(part.label);
+    merged.set(
+      part.label,
+      seen ? { label: part.label, keys: [...seen.keys, ...part.keys], count: seen.count + part.count, bytes: seen.bytes + part.bytes } : part,
+    );
+  }
+  return [...merged.values()];
 }
 
 /** Reads only ledgers and index keys the packages name: cost does not depend on data size elsewhere. */
@@ -40,7 +54,7 @@ export async function statusCommand(client: RedisClient, options: GlobalOptions,
   for (const { adapter } of packages) {
     const prefix = options.prefix ?? adapter.defaultPrefix;
     const migrations = (await client.hkeys(adapter.ledgerKey(prefix))).sort();
-    const indexes = await Promise.all(adapter.indexes(prefix).map((index) => indexStatus(client, index)));
+    const indexes = mergeByLabel(await Promise.all(adapter.indexes(prefix).map((index) => indexStatus(client, index))));
     statuses.push({ package: adapter.name, prefix, migrations, indexes });
   }
   const lines: string[] = [];
