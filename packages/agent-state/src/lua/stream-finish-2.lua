@@ -1,0 +1,20 @@
+-- Ends or fails a stream and writes the end marker (<lastSequence>-1) that wakes blocked readers.
+-- KEYS[1] stream meta hash  KEYS[2] chunk stream
+-- ARGV[1] ttl seconds  ARGV[2] ended|failed  ARGV[3] error message ('' = none)
+-- Returns 1 when the stream was active and is now finished, 0 when it was already finished,
+-- or RSERR VALIDATION / NOT_FOUND
+--- @include "fail"
+--- @include "args"
+--- @include "server-time"
+--- @include "touch"
+local ttl, status = int_arg(ARGV[1]), ARGV[2]
+if ttl == nil or (status ~= 'ended' and status ~= 'failed') then return fail('VALIDATION', 'stream-finish: bad arguments') end
+local meta = redis.call('HMGET', KEYS[1], 'status', 'lastSequence')
+if not meta[1] then return fail('NOT_FOUND', 'stream does not exist') end
+if meta[1] ~= 'active' then return 0 end
+local now = now_ms()
+redis.call('HSET', KEYS[1], 'status', status, 'updatedAt', now)
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[3]) end
+redis.call('XADD', KEYS[2], meta[2] .. '-1', 'end', status)
+touch(ttl)
+return 1

@@ -1,0 +1,39 @@
+import { useTestRedis } from '@redstate/testing/vitest';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type JsonValue, RedisResumableStorage, RedisStateStore } from '../src/index.js';
+import { makeState } from './helpers.js';
+
+describe('JSON round-trip (property based)', () => {
+  const redis = useTestRedis('agent-json');
+
+  it('any JSON value survives customState, output, messages, checkpoints and chunks byte-for-byte', async () => {
+    const prefix = redis.newPrefix('json');
+    const store = new RedisStateStore({ client: redis.client, keyPrefix: prefix });
+    const storage = new RedisResumableStorage({ client: redis.client, keyPrefix: prefix });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue().map((v) => v as JsonValue), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }), async (value, id) => {
+        run++;
+        const sessionId = `${id}#${run}`;
+        const state = makeState(sessionId, {
+          customState: { value },
+          output: value,
+          messages: [{ role: 'tool', content: value }],
+        });
+        const saved = await store.saveState(sessionId, state);
+        const loaded = await store.loadState(sessionId);
+        expect(JSON.stringify(loaded?.customState)).toBe(JSON.stringify({ value }));
+        expect(JSON.stringify(loaded?.output)).toBe(JSON.stringify(value));
+        expect(JSON.stringify(loaded?.messages)).toBe(JSON.stringify(state.messages));
+        const cp = await store.getCheckpoint(sessionId, saved.checkpointId!);
+        expect(JSON.stringify(cp?.state.customState)).toBe(JSON.stringify({ value }));
+        await storage.create(sessionId);
+        await storage.append(sessionId, { type: 'v', value }, 1);
+        const [chunk] = await storage.readFrom(sessionId, 0);
+        expect(JSON.stringify(chunk?.chunk)).toBe(JSON.stringify({ type: 'v', value }));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
