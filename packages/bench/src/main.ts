@@ -25,6 +25,14 @@ async function main(): Promise<void> {
   const server = await startRedis();
   const admin = server.connect();
   const results: ScenarioResult[] = [];
+  const failures: Array<{ scenario: string; error: string }> = [];
+  let current = 'startup';
+  // A stray rejection inside a library (a timer, a subscriber) would otherwise end the process.
+  process.on('unhandledRejection', (reason: unknown) => {
+    const message = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    failures.push({ scenario: current, error: `unhandled rejection: ${message}` });
+    process.stdout.write(`FAILED ${current} (unhandled rejection): ${message}\n`);
+  });
   try {
     const info = await admin.info('server');
     const machine: Machine = {
@@ -34,6 +42,8 @@ async function main(): Promise<void> {
       node: process.versions.node,
       redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
     };
+    const unknown = [...(only ?? [])].filter((name) => !scenarios.some((s) => s.name === name));
+    if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
     const selected: Scenario[] = scenarios.filter((s) => !only || only.has(s.name));
     for (const scenario of selected) {
       const opened: Redis[] = [];
@@ -52,21 +62,31 @@ async function main(): Promise<void> {
         prefix: (label) => `bench-${label}-${randomBytes(3).toString('hex')}`,
       };
       process.stdout.write(`running ${scenario.name} ...\n`);
+      const started = performance.now();
+      current = scenario.name;
       try {
         results.push(...(await scenario.run(context)));
+      } catch (error) {
+        // One failing scenario must not hide the others: report it and fail the run at the end.
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        failures.push({ scenario: scenario.name, error: message });
+        process.stdout.write(`FAILED ${scenario.name}: ${message}\n`);
       } finally {
         await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
       }
+      process.stdout.write(`  ${scenario.name} took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
     const table = renderTable(results);
     const header = renderMachine(machine, ops, concurrency);
     console.log(`\n${header}\n\n${table}\n`);
+    for (const f of failures) console.log(`FAILED scenario ${f.scenario}: ${f.error.split('\n')[0]}`);
+    if (failures.length > 0) process.exitCode = 1;
 
     const outDir = join(root, 'packages/bench/results');
     mkdirSync(outDir, { recursive: true });
-    const record = { at: new Date().toISOString(), quick, ops, concurrency, machine, results };
+    const record = { at: new Date().toISOString(), quick, ops, concurrency, machine, results, failures };
     writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), `${JSON.stringify(record, null, 2)}\n`);
-    if (!quick && !only) updateReadme(`${header}\n\n${table}`);
+    if (!quick && !only && failures.length === 0) updateReadme(`${header}\n\n${table}`);
   } finally {
     await admin.quit().catch(() => admin.disconnect());
     await server.stop();

@@ -8,6 +8,7 @@ interface ChannelStoreLike {
   addChannel(channel: { channelId: string; channelName: string; openingData: unknown }): Promise<void>;
   getChannel(channelId: string): Promise<unknown>;
   setState(channelId: string, state: unknown): Promise<void>;
+  removeChannels(channelIds: string[]): Promise<void>;
 }
 
 const opening = { userAgent: 'bench', room: 'lobby', joinedAt: 1_700_000_000_000 };
@@ -29,25 +30,31 @@ export const channels: Scenario = {
     subjects.push({ subject: '@pikku/redis', store: peer });
 
     const results: ScenarioResult[] = [];
-    for (const { subject, store } of subjects) {
-      const add = await bytesPerRecord(ctx.admin, opts.ops + opts.warmup, () =>
-        measure(ctx.admin, ctx.port, {
+    try {
+      for (const { subject, store } of subjects) {
+        const add = await bytesPerRecord(ctx.admin, opts.ops + opts.warmup, () =>
+          measure(ctx.admin, ctx.port, {
+            ...opts,
+            op: (i) => store.addChannel({ channelId: `c-${i}`, channelName: 'chat', openingData: opening }),
+          }),
+        );
+        const get = await measure(ctx.admin, ctx.port, { ...opts, op: (i) => store.getChannel(`c-${i % ctx.ops}`) });
+        const set = await measure(ctx.admin, ctx.port, {
           ...opts,
-          op: (i) => store.addChannel({ channelId: `c-${i}`, channelName: 'chat', openingData: opening }),
-        }),
-      );
-      const get = await measure(ctx.admin, ctx.port, { ...opts, op: (i) => store.getChannel(`c-${i % ctx.ops}`) });
-      const set = await measure(ctx.admin, ctx.port, {
-        ...opts,
-        op: (i) => store.setState(`c-${i % ctx.ops}`, { typing: i % 2 === 0, seq: i }),
-      });
-      results.push(
-        { scenario: 'channel add', subject, measurement: add.value, bytesPerRecord: add.bytes },
-        { scenario: 'channel get', subject, measurement: get },
-        { scenario: 'channel setState', subject, measurement: set },
-      );
+          op: (i) => store.setState(`c-${i % ctx.ops}`, { typing: i % 2 === 0, seq: i }),
+        });
+        // Each op removes one channel added above (ids 0 .. warm-up + ops - 1, each once).
+        const remove = await measure(ctx.admin, ctx.port, { ...opts, op: (i) => store.removeChannels([`c-${i}`]) });
+        results.push(
+          { scenario: 'channel add', subject, measurement: add.value, bytesPerRecord: add.bytes },
+          { scenario: 'channel get', subject, measurement: get },
+          { scenario: 'channel setState', subject, measurement: set },
+          { scenario: 'channel remove', subject, measurement: remove },
+        );
+      }
+    } finally {
+      await peer.close();
     }
-    await peer.close();
     return results;
   },
 };

@@ -3,16 +3,17 @@ import {
   RedisWorkflowService as PikkuWorkflowService,
 } from '@pikku/redis';
 import { RedisWorkflowRunService, RedisWorkflowService } from '@redstate/workflow';
-import type { Redis } from 'ioredis';
 import { measure } from '../measure.ts';
 import { bytesPerRecord } from '../memory.ts';
 import type { BenchContext, Scenario, ScenarioResult } from '../scenario.ts';
+import { forEachConcurrent, opsAtSize, scalingSizes } from '../seed.ts';
 
 type WorkflowService = Pick<
   RedisWorkflowService,
-  'createRun' | 'insertStepState' | 'setStepRunning' | 'setStepResult' | 'updateRunStatus' | 'getRun'
+  'createRun' | 'insertStepState' | 'setStepRunning' | 'setStepResult' | 'updateRunStatus' | 'getRun' | 'getRunHistory'
 >;
 type RunService = Pick<RedisWorkflowRunService, 'listRuns'>;
+type PikkuRunClient = ConstructorParameters<typeof PikkuRunService>[0];
 
 interface Subject {
   readonly name: string;
@@ -29,7 +30,9 @@ async function subjects(ctx: BenchContext, label: string): Promise<Subject[]> {
   const oursPrefix = ctx.prefix(`${label}-ours`);
   const ours = new RedisWorkflowService(oursClient, { keyPrefix: oursPrefix });
   await ours.init();
-  const peerClient: Redis = ctx.connect();
+  // The run service only sends commands (no instanceof check), so it takes our ioredis 6 client;
+  // its type names the ioredis 5 class @pikku/redis bundles.
+  const peerClient = ctx.connect() as unknown as PikkuRunClient;
   const peerPrefix = ctx.prefix(`${label}-pikku`);
   // @pikku/redis bundles ioredis 5 and only recognises its own client class: give it the URL.
   const peer = new PikkuWorkflowService(ctx.url, peerPrefix);
@@ -41,64 +44,107 @@ async function subjects(ctx: BenchContext, label: string): Promise<Subject[]> {
   ];
 }
 
-/** One run through its life: create, one step pending -> running -> done, run completed. */
-async function lifecycle(service: WorkflowService, i: number): Promise<void> {
+const STEPS = ['reserve', 'charge', 'ship'] as const;
+
+/** One run through its life: create, three steps each pending -> running -> done, run completed (11 calls). */
+async function lifecycle(service: WorkflowService, i: number): Promise<string> {
   const runId = await service.createRun('bench-flow', { order: i }, false, 'hash-1', wire);
-  const step = await service.insertStepState(runId, 'charge', 'chargeCard', { amount: i });
-  await service.setStepRunning(step.stepId);
-  await service.setStepResult(step.stepId, { ok: true });
+  for (const name of STEPS) {
+    const step = await service.insertStepState(runId, name, `${name}Rpc`, { order: i });
+    await service.setStepRunning(step.stepId);
+    await service.setStepResult(step.stepId, { ok: true, step: name });
+  }
   await service.updateRunStatus(runId, 'completed', { ok: true });
+  return runId;
 }
 
 /** Creates `count` runs of two workflows, a quarter of them completed. */
 async function seed(service: WorkflowService, count: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const runId = await service.createRun(i % 2 === 0 ? 'orders' : 'refunds', { i }, false, 'hash-1', wire);
-      if (i % 4 === 0) await service.updateRunStatus(runId, 'completed', { i });
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+  await forEachConcurrent(count, 32, async (i) => {
+    const runId = await service.createRun(i % 2 === 0 ? 'orders' : 'refunds', { i }, false, 'hash-1', wire);
+    if (i % 4 === 0) await service.updateRunStatus(runId, 'completed', { i });
+  });
 }
 
 export const workflow: Scenario = {
   name: 'workflow',
   async run(ctx: BenchContext): Promise<ScenarioResult[]> {
-    const results: ScenarioResult[] = [];
-    const opts = { ops: Math.ceil(ctx.ops / 4), concurrency: ctx.concurrency, warmup: Math.ceil(ctx.ops / 40) };
-    for (const s of await subjects(ctx, 'wf')) {
-      const run = await bytesPerRecord(ctx.admin, opts.ops + opts.warmup, () =>
-        measure(ctx.admin, ctx.port, { ...opts, op: (i) => lifecycle(s.service, i) }),
-      );
-      results.push({
-        scenario: 'workflow run lifecycle (5 calls)',
-        subject: s.name,
-        measurement: run.value,
-        bytesPerRecord: run.bytes,
-      });
+    try {
+      return await runAll(ctx);
+    } finally {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
     }
-
-    // Listing cost against data size: the console's "newest completed runs of one workflow".
-    const sizes = ctx.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
-    for (const size of sizes) {
-      for (const s of await subjects(ctx, `wf-list-${size}`)) {
-        await seed(s.service, size);
-        const listOps = ctx.quick ? 50 : 200;
-        const m = await measure(ctx.admin, ctx.port, {
-          ops: listOps,
-          concurrency: 4,
-          warmup: 5,
-          op: async () => {
-            const page = await s.runs.listRuns({ workflowName: 'orders', status: 'completed', limit: 20 });
-            if (page.length !== 20) throw new Error(`${s.name} listed ${page.length} runs, expected 20`);
-          },
-        });
-        results.push({ scenario: `list 20 runs of ${size.toLocaleString('en-US')}`, subject: s.name, measurement: m });
-      }
-    }
-    await Promise.all(opened.splice(0).map((s) => s.close()));
-    return results;
   },
 };
+
+async function runAll(ctx: BenchContext): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const opts = { ops: Math.ceil(ctx.ops / 4), concurrency: ctx.concurrency, warmup: Math.ceil(ctx.ops / 40) };
+  for (const s of await subjects(ctx, 'wf')) {
+    const runIds: string[] = [];
+    const run = await bytesPerRecord(ctx.admin, opts.ops + opts.warmup, () =>
+      measure(ctx.admin, ctx.port, {
+        ...opts,
+        op: async (i) => {
+          runIds.push(await lifecycle(s.service, i));
+        },
+      }),
+    );
+    results.push({
+      scenario: 'workflow run: create + 3 steps + complete (11 calls)',
+      subject: s.name,
+      measurement: run.value,
+      bytesPerRecord: run.bytes,
+      note: 'bytes per completed run with its 3 steps',
+    });
+    // Reads of the completed runs just written.
+    const getRun = await measure(ctx.admin, ctx.port, {
+      ...opts,
+      op: async (i) => {
+        const found = await s.service.getRun(runIds[i % runIds.length]!);
+        if (!found) throw new Error(`${s.name} lost run ${runIds[i % runIds.length]}`);
+      },
+    });
+    results.push({ scenario: 'workflow getRun', subject: s.name, measurement: getRun });
+    const keysInDb = await ctx.admin.dbsize();
+    const historyOps = ctx.quick ? 40 : 400;
+    const history = await measure(ctx.admin, ctx.port, {
+      ops: historyOps,
+      concurrency: ctx.concurrency,
+      warmup: 4,
+      op: async (i) => {
+        const steps = await s.service.getRunHistory(runIds[i % runIds.length]!);
+        if (steps.length !== STEPS.length) throw new Error(`${s.name} returned ${steps.length} history records, expected ${STEPS.length}`);
+      },
+    });
+    results.push({
+      scenario: 'workflow getRunHistory (3 steps)',
+      subject: s.name,
+      measurement: history,
+      note: `${keysInDb.toLocaleString('en-US')} keys in the database`,
+    });
+  }
+
+  // Listing cost against data size: the console's "newest completed runs of one workflow".
+  for (const size of scalingSizes(ctx.quick)) {
+    for (const s of await subjects(ctx, `wf-list-${size}`)) {
+      await seed(s.service, size);
+      const m = await measure(ctx.admin, ctx.port, {
+        ops: opsAtSize(ctx.quick, size),
+        concurrency: 4,
+        warmup: 1,
+        op: async () => {
+          const page = await s.runs.listRuns({ workflowName: 'orders', status: 'completed', limit: 20 });
+          if (page.length !== 20) throw new Error(`${s.name} listed ${page.length} runs, expected 20`);
+        },
+      });
+      results.push({
+        scenario: `list 20 runs of ${size.toLocaleString('en-US')}`,
+        subject: s.name,
+        measurement: m,
+        note: s.name === 'redstate' ? 'index ZSET per workflow and status' : 'SCAN of the run keys, then filter',
+      });
+    }
+  }
+  return results;
+}
