@@ -1,53 +1,52 @@
 #!/usr/bin/env node
-// redstate demo: shows the packages working the way a framework app uses them.
+// redstate demo: the packages working together the way a framework app uses them.
 import { randomBytes } from 'node:crypto';
-import { inspectServer, Keyspace, SchemaLedger } from '@redstate/core';
-import { commandCount } from './round-trips.mjs';
+import { inspectServer } from '@redstate/core';
+import { runApprovalWorkflow } from './approval.mjs';
+import { detail, log, step, summary } from './report.mjs';
+import { countRoundTrips } from './round-trips.mjs';
 import { demoServer } from './server.mjs';
-
-const started = Date.now();
-const log = (message) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+import { runAgentSession } from './session.mjs';
+import { ensureAll } from './schema.mjs';
 
 async function main() {
   const server = await demoServer(log);
-  const client = server.connect();
+  countRoundTrips(server.port);
+  const admin = server.connect();
   const prefix = `demo-${randomBytes(3).toString('hex')}`;
+  const sessionId = `session:${randomBytes(2).toString('hex')} {vip}`; // ids may hold ':', '{}', spaces
   try {
-    log('inspecting the server');
-    const report = await inspectServer(client);
-    console.log(`  version ${report.version}, ${report.mode}, maxmemory-policy ${report.maxmemoryPolicy}, AOF ${report.persistence.aof ? 'on' : 'off'}`);
-    for (const w of report.warnings) console.log(`  warning: ${w.message}\n    fix: ${w.fix}`);
+    const report = await step('inspect the server', () => inspectServer(admin));
+    detail(`Redis ${report.version}, ${report.mode}, maxmemory-policy ${report.maxmemoryPolicy}, AOF ${report.persistence.aof ? 'on' : 'off'}`);
+    for (const w of report.warnings) detail(`warning: ${w.message} (fix: ${w.fix})`);
+    const keysBefore = await admin.dbsize();
+    await step('ensureSchema of every package (the deploy step)', () => ensureAll(admin, prefix));
 
-    log(`ensureSchema under prefix ${prefix}`);
-    const keyspace = new Keyspace(prefix);
-    const ledger = new SchemaLedger(client, {
-      namespace: 'demo',
-      keyspace,
-      version: '0.0.0',
-      migrations: [
-        {
-          id: '001-initial',
-          description: 'marks the demo namespace as initialised',
-          up: async ({ client: c, keyspace: ks }) => {
-            await c.set(ks.key('initialised'), new Date().toISOString());
-          },
-        },
-      ],
-    });
-    const before = await commandCount(client);
-    const first = await ledger.ensure();
-    const mid = await commandCount(client);
-    const second = await ledger.ensure();
-    const after = await commandCount(client);
-    console.log(`  first call applied [${first.applied.join(', ')}] in ${mid - before} commands`);
-    console.log(`  second call applied [${second.applied.join(', ')}] in ${after - mid} command (already current)`);
+    log(`agent session "${sessionId}" under prefix ${prefix}`);
+    const session = await runAgentSession({ server, prefix, sessionId });
+    log('refund workflow with a human approval');
+    const approval = await runApprovalWorkflow({ server, prefix, sessionId });
 
-    console.log('\nSummary');
-    console.log(`  server      ${server.kind === 'local' ? 'throwaway local redis-server' : server.url}`);
-    console.log(`  keys        ${ledger.ledgerKey}, ${keyspace.key('initialised')}`);
-    console.log('  result      ok');
+    const keysAfter = await admin.dbsize();
+    summary([
+      ['server', server.kind === 'local' ? `throwaway redis-server on port ${server.port}` : server.url],
+      ['agent session', `${session.final.status} after ${session.final.resumeCount} resume(s), step ${session.final.stepCount}`],
+      ['stream', `${session.resumed.length} chunks resumed after the crash, no gap, no duplicate`],
+      ['fencing', `tokens ${session.lockA.fencingToken} -> ${session.lockB.fencingToken}; zombie write ${session.stale}`],
+      ['usage', `${session.rollup.entryCount} entries, ${session.rollup.tokens.total} tokens, ${session.rollup.tools.calls} tool call`],
+      ['workflow', `run ${approval.run.status}, ${approval.history.length} step attempts`],
+      ['approval', `${approval.request.status}: ${approval.request.result.actionId}`],
+      ['keys written', server.kind === 'local' ? `${keysAfter - keysBefore}` : `~${keysAfter - keysBefore} (DBSIZE delta; other clients may write)`],
+    ]);
+    const ok =
+      session.final.status === 'completed' &&
+      session.stale.startsWith('refused') &&
+      approval.run.status === 'completed' &&
+      approval.request.status === 'resolved';
+    console.log(`\nresult: ${ok ? 'ok' : 'FAILED'}`);
+    if (!ok) process.exitCode = 1;
   } finally {
-    await client.quit().catch(() => client.disconnect());
+    admin.disconnect();
     await server.stop();
   }
 }

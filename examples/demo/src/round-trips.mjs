@@ -1,10 +1,20 @@
-/** Counts commands the server executed, from INFO commandstats, to report round trips. */
-export async function commandCount(client) {
-  const info = await client.info('commandstats');
-  let total = 0;
-  for (const line of info.split('\n')) {
-    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
-    if (match && match[1] !== 'info') total += Number(match[2]);
-  }
-  return total;
+import { Socket } from 'node:net';
+
+// Round trips are counted on the client: each request ioredis sends is one socket write
+// (a pipeline goes out in one write). The server's own counters cannot tell round trips
+// apart because INFO commandstats also counts the commands a Lua script runs.
+let writes = 0;
+let port = 0;
+
+export function countRoundTrips(serverPort) {
+  port = serverPort;
+  const original = Socket.prototype.write;
+  Socket.prototype.write = function countedWrite(...args) {
+    if (this.remotePort === port) writes++;
+    return original.apply(this, args);
+  };
+}
+
+export function roundTrips() {
+  return writes;
 }
