@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
+// ESM only: @flue/runtime publishes only an `import` condition, so a CJS build could not load it.
 export default defineConfig({
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
+  format: ['esm'],
   dts: true,
   clean: true,
   sourcemap: true,
