@@ -51,7 +51,7 @@ function agentStateWorkload(): Workload {
               violations.push(`${id}: ${messages.length} stored messages, state has ${state.messages.length}`);
             }
             const checkpoint = await store.getLatestCheckpoint(id);
-            if (!checkpoint || checkpoint.stepCount !== 1 || checkpoint.messageCount !== 2) {
+            if (checkpoint?.stepCount !== 1 || checkpoint.messageCount !== 2) {
               violations.push(`${id}: latest checkpoint ${JSON.stringify(checkpoint && { step: checkpoint.stepCount, messages: checkpoint.messageCount })}`);
             }
           }
