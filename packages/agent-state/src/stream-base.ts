@@ -6,6 +6,7 @@ import { streamKeys } from './keys.js';
 import { JsonValueSchema, StreamChunkSchema, StreamStatusSchema } from './schemas.js';
 import { streamAppendScript, streamCreateScript, streamFinishScript } from './scripts.js';
 import { BlockingReader, decodeChunk, parseEntries } from './stream-reader.js';
+import { AppendCoalescer } from './append-coalescer.js';
 import type { SequencedChunk, StreamChunk, StreamInfo } from './types.js';
 
 export interface StreamOptions extends ConnectionOptions {
@@ -77,17 +78,19 @@ export class StreamBase extends Connection {
     return streamCreateScript.run(this.client, this.keys(streamId), [this.ttl, mode, agentId, agentType]);
   }
 
-  /** Appends under `sequence` (or the next one when null) and returns the sequence used. */
+  /**
+   * Appends under `sequence` (or the next one when null) and returns the sequence used.
+   * Appends to one stream issued in the same tick share one script run (see AppendCoalescer).
+   */
   protected async appendChunk(streamId: string, chunk: StreamChunk, sequence: number | null): Promise<number> {
     const json = encodeChunk(chunk);
     await this.ready();
-    return streamAppendScript.run(this.client, this.keys(streamId), [
-      this.ttl,
-      this.maxStreamLength,
-      sequence === null ? '' : sequence,
-      json,
-    ]);
+    return this.appends.append(streamId, json, sequence);
   }
+
+  private readonly appends = new AppendCoalescer((streamId, jsons, first) =>
+    streamAppendScript.run(this.client, this.keys(streamId), [this.ttl, this.maxStreamLength, first === null ? '' : first, ...jsons]),
+  );
 
   protected async finishStream(streamId: string, status: 'ended' | 'failed', error = ''): Promise<boolean> {
     await this.ready();
