@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.js';
 
 const SAFE = /^[A-Za-z0-9._~-]$/;
+const ALL_SAFE = /^[A-Za-z0-9._~-]*$/;
 const PREFIX_FORBIDDEN = /[{}\s*?[\]\\]/;
 
 /**
@@ -15,6 +16,7 @@ export function escapeKeyPart(part: string): string {
   if (!part.isWellFormed()) {
     throw new ValidationError('key part contains a lone UTF-16 surrogate', { details: { part } });
   }
+  if (ALL_SAFE.test(part)) return part; // the common case: nothing to encode
   let out = '';
   for (const ch of part) {
     if (SAFE.test(ch)) {
