@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import type { ChainableCommander } from 'ioredis';
 import { isCluster, type RedisClient } from './client.js';
+import { execPipelineSettled } from './pipeline.js';
 import { mapRedisError } from './script-errors.js';
 import { isNoScriptError, type Script, type ScriptArg } from './script.js';
 
@@ -96,13 +97,7 @@ export class Batch {
   private async execGroup(indexes: number[], raw: unknown[], errors: (Error | null)[]): Promise<void> {
     const pipeline = this.client.pipeline();
     for (const i of indexes) this.entries[i]!.add(pipeline);
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
-    if (!replies) throw mapRedisError(new Error('Connection is closed: pipeline returned no replies'));
+    const replies = await execPipelineSettled(pipeline);
     indexes.forEach((entryIndex, position) => {
       const [error, value] = replies[position] ?? [new Error('missing pipeline reply'), null];
       raw[entryIndex] = value;

@@ -12,6 +12,7 @@ import {
 import {
   Batch,
   CorruptDataError,
+  execPipelineSettled,
   mapRedisError,
   parseInput,
   parseStored,
@@ -110,13 +111,7 @@ export class RedisAttachmentStore implements AttachmentStore {
   private async readPieces(key: string, pieces: number, what: string): Promise<Buffer> {
     const pipeline = this.client.pipeline();
     for (let i = 0; i < pieces; i++) pipeline.hgetBuffer(key, `p${i}`);
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
-    if (!replies) throw mapRedisError(new Error('Connection is closed: pipeline returned no replies'));
+    const replies = await execPipelineSettled(pipeline);
     return Buffer.concat(
       replies.map(([error, value]) => {
         if (error) throw mapRedisError(error);

@@ -18,6 +18,7 @@ import {
   asFieldMap,
   Batch,
   CorruptDataError,
+  execPipelineSettled,
   mapRedisError,
   parseInput,
   parseStored,
@@ -252,13 +253,7 @@ export class RedisConversationStreamStore implements ConversationStreamStore {
       for (let i = 0; i < size; i += PIECE_BYTES, pieces++) pipeline.hgetBuffer(key, String(pieces));
       return pieces;
     });
-    let replies: [Error | null, unknown][] | null;
-    try {
-      replies = await pipeline.exec();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
-    if (!replies) throw mapRedisError(new Error('Connection is closed: pipeline returned no replies'));
+    const replies = await execPipelineSettled(pipeline);
     let cursor = 0;
     return items.map((item, i) => {
       const pieces = plan[i] ?? 0;

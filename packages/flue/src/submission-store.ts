@@ -22,8 +22,7 @@ import {
   sameSubmissionChunks,
 } from '@flue/runtime/adapter';
 import { randomUUID } from 'node:crypto';
-import { asInteger, asString, Batch, mapRedisError, parseInput, type RedisClient, toJson } from '@redstate/core';
-import type { ChainableCommander } from 'ioredis';
+import { asInteger, asString, Batch, execPipeline, parseInput, type RedisClient, toJson } from '@redstate/core';
 import { z } from 'zod';
 import { FlueAdmissionConflictError } from './errors.js';
 import { attemptSchema, claimSchema, durabilitySchema, errorText, idSchema, leaseSchema, submissionInputSchema } from './inputs.js';
@@ -53,20 +52,6 @@ import { obligationOf, type ParsedRow, parseChunks, parseRowList, parseRowReply,
 const PRUNE_BATCH = 16;
 /** Staged chunks of an admission that never commits (the writer died) expire after this long. */
 const STAGE_TTL_MS = 60 * 60 * 1000;
-
-async function execPipeline(pipeline: ChainableCommander): Promise<unknown[]> {
-  let replies: [Error | null, unknown][] | null;
-  try {
-    replies = await pipeline.exec();
-  } catch (error) {
-    throw mapRedisError(error);
-  }
-  if (!replies) throw mapRedisError(new Error('Connection is closed: pipeline returned no replies'));
-  return replies.map(([error, value]) => {
-    if (error) throw mapRedisError(error);
-    return value;
-  });
-}
 
 type ListMode = 'runnable' | 'unready' | 'running' | 'pending' | 'expired' | 'joined';
 
