@@ -10,7 +10,7 @@ if topic == nil or topic == '' then return fail('VALIDATION', 'topic must not be
 local now = now_ms()
 local prefix_len = string.len(topic) + 2
 local out = {}
-for _, member in ipairs(members_with_prefix(KEYS[6], topic)) do
+for _, member in ipairs(pair_members(KEYS[6], topic)) do
   local id = string.sub(member, prefix_len)
   if not is_expired(id, now) then out[#out + 1] = id end
 end

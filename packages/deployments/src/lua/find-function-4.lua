@@ -10,7 +10,7 @@ if fn == nil or fn == '' then return fail('VALIDATION', 'function name must not 
 local now = now_ms()
 local offset = string.len(fn) + 2
 local out = {}
-for _, member in ipairs(with_prefix(KEYS[3], fn)) do
+for _, member in ipairs(pair_members(KEYS[3], fn)) do
   local id = string.sub(member, offset)
   local expiry = redis.call('ZSCORE', KEYS[1], id)
   if expiry and tonumber(expiry) > now then

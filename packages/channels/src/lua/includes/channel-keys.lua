@@ -7,11 +7,8 @@
 --   KEYS[5] expiry  ZSET  escapedId scored by server-time deadline (ms), only with a TTL
 --   KEYS[6] subs    ZSET  score 0, members "<escapedTopic>:<escapedId>" (topic -> channels)
 --   KEYS[7] chsubs  ZSET  score 0, members "<escapedId>:<escapedTopic>" (channel -> topics)
--- Escaped parts never contain ':', so "<x>:" .. "<x>;" is exactly one part's lex range.
-
-local function members_with_prefix(key, head)
-  return redis.call('ZRANGEBYLEX', key, '[' .. head .. ':', '(' .. head .. ';')
-end
+-- KEYS[6]/KEYS[7] are a pair index (core's pair-index include).
+--- @include "pair-index"
 
 -- Removes the channel, its state, its expiry entry and every subscription in one step.
 -- Returns 1 when a channel record existed.
@@ -21,12 +18,7 @@ local function remove_channel(id)
   redis.call('HDEL', KEYS[3], id)
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZREM', KEYS[5], id)
-  local prefix_len = string.len(id) + 2
-  for _, member in ipairs(members_with_prefix(KEYS[7], id)) do
-    local topic = string.sub(member, prefix_len)
-    redis.call('ZREM', KEYS[6], topic .. ':' .. id)
-    redis.call('ZREM', KEYS[7], member)
-  end
+  pair_unlink_all(KEYS[6], KEYS[7], id)
   return existed
 end
 

@@ -4,20 +4,13 @@
 --   KEYS[2] endpoints   HASH escapedId -> endpoint
 --   KEYS[3] by-function ZSET score 0, members "<escapedFn>:<escapedId>"
 --   KEYS[4] by-id       ZSET score 0, members "<escapedId>:<escapedFn>"
--- Escaped parts never contain ':', so "<x>:" .. "<x>;" is exactly one part's lex range.
-
-local function with_prefix(key, head)
-  return redis.call('ZRANGEBYLEX', key, '[' .. head .. ':', '(' .. head .. ';')
-end
+-- KEYS[3]/KEYS[4] are a pair index (core's pair-index include).
+--- @include "pair-index"
 
 local function remove_deployment(id)
   local existed = redis.call('ZREM', KEYS[1], id)
   redis.call('HDEL', KEYS[2], id)
-  local offset = string.len(id) + 2
-  for _, member in ipairs(with_prefix(KEYS[4], id)) do
-    redis.call('ZREM', KEYS[3], string.sub(member, offset) .. ':' .. id)
-    redis.call('ZREM', KEYS[4], member)
-  end
+  pair_unlink_all(KEYS[3], KEYS[4], id)
   return existed
 end
 
