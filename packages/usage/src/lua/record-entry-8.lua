@@ -29,8 +29,19 @@ end
 local kind_key = ({ tokens = 5, tool = 6, subagent = 7, custom = 8 })[kind]
 if kind_key == nil then return fail('VALIDATION', 'unknown entry kind ' .. tostring(kind)) end
 
-local function slide()
+-- Sliding expiry of the whole session. All keys are refreshed together, so the rollup's
+-- TTL stands for all of them: while it is within 1% (at most 60 s) of the full TTL nothing
+-- needs refreshing, except a kind index this entry may have just created.
+local function slide(written_kind_key)
   if ttl == '0' then return end
+  local full = tonumber(ttl) * 1000
+  local remaining = redis.call('PTTL', KEYS[2])
+  if remaining >= full - math.min(60000, math.floor(full / 100)) then
+    if written_kind_key and redis.call('PTTL', KEYS[written_kind_key]) == -1 then
+      redis.call('EXPIRE', KEYS[written_kind_key], ttl)
+    end
+    return
+  end
   for i = 1, 8 do redis.call('EXPIRE', KEYS[i], ttl) end
 end
 
@@ -80,12 +91,12 @@ redis.call('ZADD', KEYS[3], ts, member)
 redis.call('ZADD', KEYS[4], step, member)
 redis.call('ZADD', KEYS[kind_key], ts, member)
 
-local first = redis.call('HGET', r, 'ts.first')
-if not first or tonumber(ts) < tonumber(first) then redis.call('HSET', r, 'ts.first', ts) end
-local last = redis.call('HGET', r, 'ts.last')
-if not last or tonumber(ts) > tonumber(last) then redis.call('HSET', r, 'ts.last', ts) end
-local max_step = redis.call('HGET', r, 'step.max')
-if not max_step or tonumber(step) > tonumber(max_step) then redis.call('HSET', r, 'step.max', step) end
+local bounds = redis.call('HMGET', r, 'ts.first', 'ts.last', 'step.max')
+local changed = {}
+if not bounds[1] or tonumber(ts) < tonumber(bounds[1]) then table.insert(changed, 'ts.first'); table.insert(changed, ts) end
+if not bounds[2] or tonumber(ts) > tonumber(bounds[2]) then table.insert(changed, 'ts.last'); table.insert(changed, ts) end
+if not bounds[3] or tonumber(step) > tonumber(bounds[3]) then table.insert(changed, 'step.max'); table.insert(changed, step) end
+if #changed > 0 then redis.call('HSET', r, unpack(changed)) end
 
 local name = ARGV[8]
 if kind == 'tokens' then
@@ -119,5 +130,5 @@ else
   if not hi or tonumber(value) > tonumber(hi) then redis.call('HSET', r, 'cus.max.' .. name, value) end
 end
 
-slide()
+slide(kind_key)
 return 1
