@@ -14,6 +14,8 @@ export async function runAgentSession({ server, prefix, sessionId }) {
   const admin = server.connect();
   const locks = new RedisLockManager(admin, { keyPrefix: `${prefix}:locks` });
   const usage = new RedisUsageStore(admin, { keyPrefix: prefix });
+  const recordUsage = (id, stepCount, entry) =>
+    usage.recordEntry({ id, sessionId, stepCount, source: { type: 'agent', name: 'refund-agent' }, ...entry });
   const storeFor = (client) => new RedisStateStore({ client, keyPrefix: `${prefix}:agents` });
   const streamsFor = (client) => new RedisStreamManager({ client, keyPrefix: `${prefix}:agents` });
 
@@ -34,15 +36,7 @@ export async function runAgentSession({ server, prefix, sessionId }) {
   await step('worker A streams 4 tokens', async () => {
     for (const word of WORDS.slice(0, 4)) lastSeen = await writerA.write({ type: 'text-delta', text: word });
   });
-  await usage.recordEntry({
-    id: 'a-step-1',
-    sessionId,
-    stepCount: 1,
-    source: { type: 'agent', name: 'refund-agent' },
-    kind: 'tokens',
-    model: 'demo-model',
-    tokens: { prompt: 320, completion: 4 },
-  });
+  await recordUsage('a-step-1', 1, { kind: 'tokens', model: 'demo-model', tokens: { prompt: 320, completion: 4 } });
   detail(`the client read up to sequence ${lastSeen}`);
 
   // Crash: worker A's connection dies; its lease runs out.
@@ -77,25 +71,8 @@ export async function runAgentSession({ server, prefix, sessionId }) {
     for (const word of WORDS.slice(4)) await writerB.write({ type: 'text-delta', text: word });
     await streamsFor(workerB).endStream(sessionId);
   });
-  await usage.recordEntry({
-    id: 'b-step-2',
-    sessionId,
-    stepCount: 2,
-    source: { type: 'agent', name: 'refund-agent' },
-    kind: 'tokens',
-    model: 'demo-model',
-    tokens: { prompt: 410, completion: WORDS.length - 4 },
-  });
-  await usage.recordEntry({
-    id: 'b-tool-1',
-    sessionId,
-    stepCount: 2,
-    source: { type: 'agent', name: 'refund-agent' },
-    kind: 'tool',
-    toolName: 'lookupOrder',
-    success: true,
-    durationMs: 12,
-  });
+  await recordUsage('b-step-2', 2, { kind: 'tokens', model: 'demo-model', tokens: { prompt: 410, completion: WORDS.length - 4 } });
+  await recordUsage('b-tool-1', 2, { kind: 'tool', toolName: 'lookupOrder', success: true, durationMs: 12 });
 
   // The client reconnects with the last sequence it saw (SSE Last-Event-ID) and gets the rest.
   const resumed = await step(`the client resumes after sequence ${lastSeen}`, async () => {
