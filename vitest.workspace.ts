@@ -16,7 +16,7 @@ const packages = [
 ] as const;
 
 // Runnable example apps, each with its own test against real Redis.
-const examples = ['pikku-workflow', 'helix-agent-sse'] as const;
+const examples = ['pikku-workflow', 'helix-agent-sse', 'hitl-approvals', 'flue-app'] as const;
 
 const suite = [
   ...packages.map((name) => ({
