@@ -5,7 +5,7 @@ import {
   Batch,
   ConflictError,
   idSchema,
-  mapRedisError,
+  withMappedErrors,
   NotFoundError,
   parseInput,
   parseStored,
@@ -148,12 +148,7 @@ export class RedisStateStore extends Connection implements StateStore {
     const id = parseInput(idSchema, sessionId, 'sessionId');
     const { offset = 0, limit } = parseInput(getMessagesSchema, options, 'getMessages options');
     const key = sessionKeys(this.keyspace, id)[MESSAGES]!;
-    let raw: string[];
-    try {
-      raw = await this.client.lrange(key, offset, limit === undefined ? -1 : offset + limit);
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+    const raw = await withMappedErrors(() => this.client.lrange(key, offset, limit === undefined ? -1 : offset + limit));
     const hasMore = limit !== undefined && raw.length > limit;
     const page = hasMore ? raw.slice(0, limit) : raw;
     const what = `messages of session ${JSON.stringify(id)}`;
@@ -163,12 +158,7 @@ export class RedisStateStore extends Connection implements StateStore {
   async getCheckpoint(sessionId: string, checkpointId: string): Promise<Checkpoint | null> {
     const id = parseInput(idSchema, sessionId, 'sessionId');
     const cp = parseInput(checkpointIdSchema, checkpointId, 'checkpointId');
-    let body: string | null;
-    try {
-      body = await this.client.hget(sessionKeys(this.keyspace, id)[CHECKPOINT_DATA]!, cp);
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+    const body = await withMappedErrors(() => this.client.hget(sessionKeys(this.keyspace, id)[CHECKPOINT_DATA]!, cp));
     return body === null ? null : decodeCheckpoint(id, body);
   }
 

@@ -44,5 +44,5 @@ export {
   type SchemaStatus,
 } from './schema-ledger.js';
 export { defineScript, isNoScriptError, Script, type ScriptArg, type ScriptDefinition, type ScriptSource, verifyScripts } from './script.js';
-export { coreScriptErrors, type ErrorFactory, mapRedisError, type ScriptErrorMap } from './script-errors.js';
+export { coreScriptErrors, type ErrorFactory, mapRedisError, type ScriptErrorMap, withMappedErrors } from './script-errors.js';
 export { idSchema, MAX_ID_LENGTH, parseInput, parseStored, parseStoredJson, positiveIntSchema, toJson } from './validation.js';

@@ -3,7 +3,7 @@ import type { RedisClient } from './client.js';
 import { ledgerExtend, ledgerRecord, ledgerUnlock } from './core-scripts.js';
 import { RedisUnavailableError, SchemaTooNewError, ValidationError } from './errors.js';
 import type { Keyspace } from './keyspace.js';
-import { mapRedisError } from './script-errors.js';
+import { withMappedErrors } from './script-errors.js';
 
 export interface MigrationContext {
   readonly client: RedisClient;
@@ -180,12 +180,8 @@ export class SchemaLedger {
     return new Set(fields);
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withMappedErrors(fn);
   }
 }
 

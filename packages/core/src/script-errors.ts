@@ -48,3 +48,12 @@ export function mapRedisError(error: unknown, extra: ScriptErrorMap = {}): unkno
   }
   return error;
 }
+
+/** Runs one plain client call and turns what ioredis throws into redstate's typed errors. */
+export async function withMappedErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw mapRedisError(error);
+  }
+}

@@ -14,6 +14,7 @@ import {
   CorruptDataError,
   execPipelineSettled,
   mapRedisError,
+  withMappedErrors,
   parseInput,
   parseStored,
   parseStoredJson,
@@ -93,7 +94,7 @@ export class RedisAttachmentStore implements AttachmentStore {
     await this.ready();
     const key = this.keys.attachment(g.streamPath, g.attachmentId);
     const what = `attachment ${g.attachmentId}`;
-    const [conv, ref, n, inline] = await this.client.hmgetBuffer(key, 'conv', 'ref', 'n', 'bytes');
+    const [conv, ref, n, inline] = await withMappedErrors(() => this.client.hmgetBuffer(key, 'conv', 'ref', 'n', 'bytes'));
     if (!conv || !ref || conv.toString('utf8') !== g.conversationId) return null;
     const attachment = parseStored(refSchema, parseStoredJson(ref.toString('utf8'), what), what);
     const pieces = Number(n?.toString('utf8') ?? '0');

@@ -20,6 +20,7 @@ import {
   CorruptDataError,
   execPipelineSettled,
   mapRedisError,
+  withMappedErrors,
   parseInput,
   parseStored,
   parseStoredJson,
@@ -193,7 +194,7 @@ export class RedisConversationStreamStore implements ConversationStreamStore {
   async getMeta(path: string): Promise<ConversationStreamMeta | null> {
     const p = parseInput(streamPathSchema, path, 'path');
     await this.ready();
-    const fields = asFieldMap(await this.client.call('HGETALL', this.keys.stream(p, 'meta')));
+    const fields = asFieldMap(await withMappedErrors(() => this.client.call('HGETALL', this.keys.stream(p, 'meta'))));
     if (Object.keys(fields).length === 0) return null;
     const meta = parseStored(metaSchema, fields, `stream meta of ${p}`);
     return {
@@ -216,19 +217,21 @@ export class RedisConversationStreamStore implements ConversationStreamStore {
     const c = parseInput(checkpointSchema, checkpoint, 'checkpoint');
     await this.ready();
     // One HSET replaces every field at once, so a checkpoint is never half written.
-    await this.client.hset(this.keys.stream(p, 'checkpoint'), {
-      offset: c.offset,
-      incarnation: c.incarnation,
-      formatVersion: String(c.formatVersion),
-      data: c.data,
-    });
+    await withMappedErrors(() =>
+      this.client.hset(this.keys.stream(p, 'checkpoint'), {
+        offset: c.offset,
+        incarnation: c.incarnation,
+        formatVersion: String(c.formatVersion),
+        data: c.data,
+      }),
+    );
   }
 
   async getFoldCheckpoint(path: string, options?: { atOrBefore?: string }): Promise<ConversationFoldCheckpoint | null> {
     const p = parseInput(streamPathSchema, path, 'path');
     const bound = options?.atOrBefore === undefined ? undefined : parseOffset(parseInput(offsetSchema, options.atOrBefore, 'atOrBefore'));
     await this.ready();
-    const fields = asFieldMap(await this.client.call('HGETALL', this.keys.stream(p, 'checkpoint')));
+    const fields = asFieldMap(await withMappedErrors(() => this.client.call('HGETALL', this.keys.stream(p, 'checkpoint'))));
     if (Object.keys(fields).length === 0) return null;
     const stored = parseStored(
       z.object({ offset: z.string().regex(/^\d+_\d+$/), incarnation: z.string(), formatVersion: z.string().regex(/^-?\d+$/), data: z.string() }),

@@ -22,7 +22,7 @@ import {
   sameSubmissionChunks,
 } from '@flue/runtime/adapter';
 import { randomUUID } from 'node:crypto';
-import { asInteger, asString, Batch, execPipeline, parseInput, type RedisClient, toJson } from '@redstate/core';
+import { asInteger, asString, Batch, execPipeline, parseInput, type RedisClient, toJson, withMappedErrors } from '@redstate/core';
 import { z } from 'zod';
 import { FlueAdmissionConflictError } from './errors.js';
 import { attemptSchema, claimSchema, durabilitySchema, errorText, idSchema, leaseSchema, submissionInputSchema } from './inputs.js';
@@ -76,7 +76,7 @@ export class RedisSubmissionStore implements AgentSubmissionStore {
 
   async hasUnsettledSubmissions(): Promise<boolean> {
     await this.ready();
-    return asInteger(await this.client.zcard(this.keys.unsettled)) > 0;
+    return asInteger(await withMappedErrors(() => this.client.zcard(this.keys.unsettled))) > 0;
   }
 
   listRunnableSubmissions(): Promise<AgentSubmission[]> {

@@ -3,7 +3,7 @@ import {
   type EnsureSchemaResult,
   idSchema,
   isRedisClient,
-  mapRedisError,
+  withMappedErrors,
   parseInput,
   type RedisClient,
   SchemaLedger,
@@ -292,12 +292,8 @@ export class RedisHitlState implements State {
     await this.ledger.ensureOnce();
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withMappedErrors(fn);
   }
 }
 

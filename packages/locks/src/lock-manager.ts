@@ -6,7 +6,7 @@ import {
   idSchema,
   isRedisClient,
   Keyspace,
-  mapRedisError,
+  withMappedErrors,
   parseInput,
   type RedisClient,
   SchemaLedger,
@@ -147,11 +147,7 @@ export class RedisLockManager {
   async isLocked(key: string): Promise<boolean> {
     const keys = this.lockKeys(key);
     await this.ledger.ensureOnce();
-    try {
-      return (await this.redis.exists(keys.lock)) === 1;
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+    return (await withMappedErrors(() => this.redis.exists(keys.lock))) === 1;
   }
 
   /** Who holds the lock, or null when it is free. */

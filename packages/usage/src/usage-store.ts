@@ -6,7 +6,7 @@ import {
   type EnsureSchemaResult,
   idSchema,
   Keyspace,
-  mapRedisError,
+  withMappedErrors,
   parseInput,
   parseStored,
   parseStoredJson,
@@ -226,12 +226,8 @@ export class RedisUsageStore {
     });
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withMappedErrors(fn);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type EnsureSchemaResult,
   idSchema,
   Keyspace,
-  mapRedisError,
+  withMappedErrors,
   NotFoundError,
   parseInput,
   parseStored,
@@ -342,12 +342,8 @@ export class WorkflowStore {
     return this.keys.run(runId);
   }
 
-  async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw mapRedisError(error);
-    }
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    return withMappedErrors(fn);
   }
 
   private requireRunId(runId: string): ParsedRunId {

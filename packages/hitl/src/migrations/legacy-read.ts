@@ -2,7 +2,7 @@ import {
   Batch,
   CorruptDataError,
   isCluster,
-  mapRedisError,
+  withMappedErrors,
   parseStored,
   parseStoredJson,
   type RedisClient,
@@ -13,13 +13,7 @@ import type { LegacyKeys } from '../legacy-keys.js';
 
 export const CHUNK = 500;
 
-export async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw mapRedisError(error);
-  }
-}
+export const call = withMappedErrors;
 
 /** GET of many keys, one pipeline per slot and chunk. */
 export async function getMany(client: RedisClient, keys: readonly string[]): Promise<(string | null)[]> {
