@@ -7,6 +7,7 @@
 --- @include "fail"
 --- @include "server-time"
 --- @include "channel-keys"
+--- @include "deny-oom"
 local id = ARGV[1]
 local ttl = parse_ttl(ARGV[2])
 local limit = tonumber(ARGV[3])
@@ -17,6 +18,7 @@ if ARGV[4] == nil or ARGV[4] == '' then return fail('VALIDATION', 'channelName m
 if ARGV[5] == '1' and ARGV[6] == nil then return fail('VALIDATION', 'openingData flag set without data') end
 
 local now = now_ms()
+deny_oom(KEYS[5]) -- refuse the whole script under maxmemory before the sweep deletes anything
 sweep_expired(now, limit)
 remove_channel(id)
 redis.call('HSET', KEYS[1], id, ARGV[4])

@@ -8,6 +8,7 @@
 --- @include "fail"
 --- @include "server-time"
 --- @include "channel-keys"
+--- @include "deny-oom"
 local id = ARGV[1]
 local ttl = parse_ttl(ARGV[2])
 local limit = tonumber(ARGV[3])
@@ -17,6 +18,7 @@ if ttl == nil then return fail('VALIDATION', 'ttl must be a non-negative integer
 if limit == nil or limit < 0 then return fail('VALIDATION', 'sweep limit must be a non-negative integer') end
 if topic == nil or topic == '' then return fail('VALIDATION', 'topic must not be empty') end
 local now = now_ms()
+deny_oom(KEYS[6]) -- refuse the whole script under maxmemory before the sweep deletes anything
 sweep_expired(now, limit)
 if is_expired(id, now) then remove_channel(id) end
 redis.call('ZADD', KEYS[6], 0, topic .. ':' .. id)

@@ -8,6 +8,7 @@
 --- @include "fail"
 --- @include "server-time"
 --- @include "deployment-keys"
+--- @include "deny-oom"
 local ttl = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local mode = ARGV[3]
@@ -23,6 +24,7 @@ for i = 6, #ARGV do
 end
 
 local now = now_ms()
+deny_oom(KEYS[1]) -- refuse the whole script under maxmemory before the sweep deletes anything
 sweep_expired(now, limit)
 if mode == 'beat' and is_live(id, now) and redis.call('HGET', KEYS[2], id) == endpoint then
   redis.call('ZADD', KEYS[1], now + ttl, id)
