@@ -46,7 +46,9 @@ export class AppendCoalescer {
         run.map((p) => p.json),
         first.sequence,
       ).then(
-        (start) => run.forEach((p, i) => p.resolve(start + i)),
+        (start) => {
+          for (const [i, p] of run.entries()) p.resolve(start + i);
+        },
         (error: unknown) => {
           for (const p of run) p.reject(error);
         },
