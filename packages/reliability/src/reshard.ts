@@ -33,13 +33,32 @@ async function clusterNodes(seed: ClusterNodeAddress): Promise<NodeInfo[]> {
 }
 
 /**
- * Moves every slot that holds keys from the first master to the second, the way
+ * Moves every slot that holds keys from the first master holding keys to another master, the way
  * `redis-cli --cluster reshard` does: IMPORTING/MIGRATING, MIGRATE the keys in batches,
  * then SETSLOT NODE on every master. Returns the number of slots moved.
  */
 export async function reshardOccupiedSlots(seed: ClusterNodeAddress, shouldStop: () => boolean): Promise<number> {
   const nodes = await clusterNodes(seed);
-  const [from, to] = nodes;
+  if (nodes.length < 2) throw new Error('resharding needs at least two masters');
+  // The source is the first master holding keys: a package whose keys all share one fixed
+  // hash tag (one slot) may live on any master, and its slot is the one worth moving.
+  let from: NodeInfo | undefined;
+  let occupied: number[] = [];
+  for (const node of nodes) {
+    const probe = new Redis(node.address.port, node.address.host);
+    try {
+      const counts = (await Promise.all(node.slots.map((s) => probe.cluster('COUNTKEYSINSLOT', s)))) as number[];
+      occupied = node.slots.filter((_, i) => Number(counts[i]) > 0);
+    } finally {
+      probe.disconnect();
+    }
+    if (occupied.length > 0) {
+      from = node;
+      break;
+    }
+  }
+  from ??= nodes[0];
+  const to = nodes.find((n) => n !== from);
   if (!from || !to) throw new Error('resharding needs at least two masters');
   const source = new Redis(from.address.port, from.address.host);
   const target = new Redis(to.address.port, to.address.host);
@@ -48,8 +67,6 @@ export async function reshardOccupiedSlots(seed: ClusterNodeAddress, shouldStop:
   const all = [target, source, ...others];
   let moved = 0;
   try {
-    const counts = (await Promise.all(from.slots.map((s) => source.cluster('COUNTKEYSINSLOT', s)))) as number[];
-    const occupied = from.slots.filter((_, i) => Number(counts[i]) > 0);
     for (const slot of occupied) {
       if (shouldStop()) break;
       await target.cluster('SETSLOT', slot, 'IMPORTING', from.id);
