@@ -5,6 +5,7 @@ import { startRedis } from '@redstate/testing';
 import { useTestRedis } from '@redstate/testing/vitest';
 import { Keyspace } from '@redstate/core';
 import { RedisUsageStore } from '@redstate/usage';
+import { RedisHitlState } from '@redstate/hitl';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -133,6 +134,19 @@ describe('redstate CLI (built binary, real Redis)', () => {
     expect(commands).toContain('hkeys'); // the monitor saw the CLI's commands
     expect(commands).not.toContain('scan');
     expect(commands).not.toContain('keys');
+  });
+
+  it('status counts hitl requests from the table indexes (the prefix is the table name)', async () => {
+    const table = `cli_test.req_${Date.now().toString(36)}`;
+    const hitl = new RedisHitlState(redis.client, { tableName: table });
+    const request = (id: string) => ({ id, token: `t-${id}`, channel: 'slack', message: 'ok?', actions: [{ id: 'yes' }] });
+    await hitl.create(request('a'));
+    await hitl.create(request('b'));
+    await hitl.resolve('a', { type: 'RESOLVED', actionId: 'yes', id: 'a', externalRef: 'x', feedbacks: {} });
+    const out = await redstate(['status', 'hitl', '--url', redis.url, '--prefix', table]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('  requests: 2 (');
+    expect(out.stdout).toContain('  pending requests: 1 (');
   });
 
   it('rejects unknown commands, packages and options with exit 2', async () => {
