@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // redstate demo: the packages working together the way a framework app uses them.
 import { randomBytes } from 'node:crypto';
-import { inspectServer } from '@redstate/core';
+import { inspectServer, RedisUnavailableError } from '@redstate/core';
 import { runApprovalWorkflow } from './approval.mjs';
 import { detail, log, step, summary } from './report.mjs';
 import { countRoundTrips } from './round-trips.mjs';
@@ -53,5 +53,8 @@ async function main() {
 
 main().catch((error) => {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (RedisUnavailableError.isInstance(error) && process.env.REDIS_URL) {
+    console.error(`  is a Redis server listening at ${process.env.REDIS_URL}? Unset REDIS_URL to let the demo start a throwaway redis-server.`);
+  }
   process.exitCode = 1;
 });
