@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startRedis } from '@redstate/testing';
+import { CLIENT_LIBRARY, connectClient } from './client.ts';
 import type { Redis } from 'ioredis';
 import { type Machine, renderMachine, renderTable } from './report.ts';
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.ts';
@@ -23,7 +24,7 @@ const root = join(import.meta.dirname, '..', '..', '..');
 async function main(): Promise<void> {
   countSocketWrites();
   const server = await startRedis();
-  const admin = server.connect();
+  const admin = connectClient(server.url);
   const results: ScenarioResult[] = [];
   const failures: Array<{ scenario: string; error: string }> = [];
   let current = 'startup';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   try {
     const info = await admin.info('server');
     const machine: Machine = {
+      client: CLIENT_LIBRARY,
       cpu: cpus()[0]?.model ?? 'unknown CPU',
       cores: cpus().length,
       memoryGiB: totalmem() / 2 ** 30,
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
         ops,
         concurrency,
         connect: () => {
-          const c = server.connect();
+          const c = connectClient(server.url);
           opened.push(c);
           return c;
         },

@@ -1,6 +1,7 @@
 import type { ScenarioResult } from './scenario.ts';
 
 export interface Machine {
+  readonly client: string;
   readonly cpu: string;
   readonly cores: number;
   readonly memoryGiB: number;
@@ -32,5 +33,5 @@ export function renderTable(results: readonly ScenarioResult[]): string {
 }
 
 export function renderMachine(m: Machine, ops: number, concurrency: number): string {
-  return `Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGiB)} GiB; Node ${m.node}; Redis ${m.redis} (local, AOF everysec). ${fmt(ops)} ops per scenario at concurrency ${concurrency}, after a warm-up; client and server share the machine.`;
+  return `Machine: ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGiB)} GiB; Node ${m.node}; Redis ${m.redis} (local, AOF everysec); every subject on ${m.client}. ${fmt(ops)} ops per scenario at concurrency ${concurrency}, after a warm-up; client and server share the machine.`;
 }
