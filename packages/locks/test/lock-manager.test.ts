@@ -133,7 +133,7 @@ describe('RedisLockManager contract', () => {
     const m = manager();
     const lock = await m.acquire('k', { owner: 'o' });
     const value = await redis.client.hget(m.lockKeys('k').lock, 'value');
-    expect(value).toMatch(/^[0-9a-f]{32}$/);
+    expect(value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(JSON.stringify(lock)).not.toContain(value);
     expect(inspect(lock, { showHidden: true, depth: 5 })).not.toContain(value);
     expect(JSON.parse(JSON.stringify(lock))).toMatchObject({ key: 'k', owner: 'o', fencingToken: 1 });
