@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   asArray,
   asNullableString,
@@ -95,7 +95,7 @@ export class RedisStateStore extends Connection implements StateStore {
     }
     const opts = parseInput(saveOptionsSchema, options, 'saveState options');
     const encoded = encodeState(valid);
-    const checkpointId = `cpv1-${id}-s${valid.stepCount}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const checkpointId = `cpv1-${id}-s${valid.stepCount}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`; // 8 random hex digits from the pooled UUID source
     const head = `{"id":${JSON.stringify(checkpointId)},"sessionId":${JSON.stringify(id)},"stepCount":${valid.stepCount},"state":${encoded.snapshotHead}`;
     const mode = encoded.messages === null ? 'keep' : (opts.messages ?? 'sync');
     await this.ready();
