@@ -26,8 +26,7 @@ import {
   getChannelScript,
   getStateScript,
   removeChannelsScript,
-  setStateScript,
-  setUserScript,
+  setFieldScript,
   subscribeScript,
   sweepExpiredScript,
   topicChannelsScript,
@@ -114,8 +113,8 @@ export class RedisChannelStore<OpeningData = unknown> extends ChannelStore<never
     const id = parseInput(idSchema, channelId, 'channel id');
     const user = parseInput(userIdSchema, pikkuUserId, 'pikkuUserId');
     await this.ready();
-    const args = user === null ? [escapeKeyPart(id), this.channelTtlMs, '0'] : [escapeKeyPart(id), this.channelTtlMs, '1', user];
-    const found = await setUserScript.run(this.client, this.keys.all, args);
+    const change = user === null ? ['0'] : ['1', user];
+    const found = await setFieldScript.run(this.client, this.keys.all, [escapeKeyPart(id), this.channelTtlMs, 'user', ...change]);
     if (found === 0) throw new ChannelNotFoundError(id);
   }
 
@@ -137,7 +136,7 @@ export class RedisChannelStore<OpeningData = unknown> extends ChannelStore<never
     if (state === undefined) return this.clearState(id);
     const json = toJson(state, 'channel state');
     await this.ready();
-    const found = await setStateScript.run(this.client, this.keys.all, [escapeKeyPart(id), this.channelTtlMs, '1', json]);
+    const found = await setFieldScript.run(this.client, this.keys.all, [escapeKeyPart(id), this.channelTtlMs, 'state', '1', json]);
     if (found === 0) throw new ChannelNotFoundError(id);
   }
 
@@ -152,7 +151,7 @@ export class RedisChannelStore<OpeningData = unknown> extends ChannelStore<never
   async clearState(channelId: string): Promise<void> {
     const id = parseInput(idSchema, channelId, 'channel id');
     await this.ready();
-    await setStateScript.run(this.client, this.keys.all, [escapeKeyPart(id), this.channelTtlMs, '0']);
+    await setFieldScript.run(this.client, this.keys.all, [escapeKeyPart(id), this.channelTtlMs, 'state', '0']);
   }
 
   /** Subscribes a channel to a topic (idempotent); always resolves true. */

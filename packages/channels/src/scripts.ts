@@ -4,9 +4,8 @@ import { asStoredChannel } from './replies.js';
 
 export const addChannelScript = defineScript({ ...lua.addChannel, reply: asInteger });
 export const removeChannelsScript = defineScript({ ...lua.removeChannels, reply: asInteger });
-export const setUserScript = defineScript({ ...lua.setUser, reply: asInteger });
+export const setFieldScript = defineScript({ ...lua.setField, reply: asInteger });
 export const getChannelScript = defineScript({ ...lua.getChannel, reply: asStoredChannel });
-export const setStateScript = defineScript({ ...lua.setState, reply: asInteger });
 export const getStateScript = defineScript({ ...lua.getState, reply: asNullableString });
 export const subscribeScript = defineScript({ ...lua.subscribe, reply: asInteger });
 export const unsubscribeScript = defineScript({ ...lua.unsubscribe, reply: asInteger });
@@ -17,9 +16,8 @@ export const sweepExpiredScript = defineScript({ ...lua.sweepExpired, reply: asI
 export const channelScripts: readonly Script<unknown>[] = [
   addChannelScript,
   removeChannelsScript,
-  setUserScript,
+  setFieldScript,
   getChannelScript,
-  setStateScript,
   getStateScript,
   subscribeScript,
   unsubscribeScript,

@@ -7,7 +7,7 @@ describe('scripts', () => {
   const redis = useTestRedis('channels-scripts');
 
   it('every script hash matches the server', async () => {
-    expect(channelScripts.length).toBe(10);
+    expect(channelScripts.length).toBe(9);
     expect(await verifyScripts(redis.client, channelScripts)).toEqual([]);
   });
 
