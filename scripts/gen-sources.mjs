@@ -45,10 +45,11 @@ if (existsSync(luaDir)) {
 
   const entries = [];
   for (const file of readdirSync(luaDir).filter((f) => f.endsWith('.lua')).sort()) {
-    const match = /^([a-z][a-z0-9-]*)-(\d+)\.lua$/.exec(file);
-    if (!match) fail(`${file}: Lua files must be named <name>-<keyCount>.lua`);
+    // <name>-<keyCount>.lua, or <name>-n.lua for a script whose caller passes any number of keys.
+    const match = /^([a-z][a-z0-9-]*)-(\d+|n)\.lua$/.exec(file);
+    if (!match) fail(`${file}: Lua files must be named <name>-<keyCount>.lua or <name>-n.lua`);
     const [, name, keyCount] = match;
-    const keys = Number(keyCount);
+    const keys = keyCount === 'n' ? 'variadic' : Number(keyCount);
     const raw = readFileSync(join(luaDir, file), 'utf8');
     const header = raw.split('\n').filter((l) => l.startsWith('--')).join('\n');
     for (const word of ['KEYS', 'ARGV', 'Returns']) {
@@ -57,10 +58,10 @@ if (existsSync(luaDir)) {
     const body = expand(raw, file, new Set());
     const used = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((m) => Number(m[1]));
     const maxUsed = Math.max(0, ...used);
-    if (maxUsed > keys) fail(`${file}: uses KEYS[${maxUsed}] but declares ${keys} keys`);
+    if (keys !== 'variadic' && maxUsed > keys) fail(`${file}: uses KEYS[${maxUsed}] but declares ${keys} keys`);
     const lua = `-- ${pkg.name}@${pkg.version} ${name}\n${body.trimEnd()}\n`;
     const id = name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-    entries.push(`  ${id}: { name: ${JSON.stringify(name)}, keys: ${keys}, lua: ${JSON.stringify(lua)} },`);
+    entries.push(`  ${id}: { name: ${JSON.stringify(name)}, keys: ${JSON.stringify(keys)}, lua: ${JSON.stringify(lua)} },`);
   }
   writeIfChanged(join(outDir, 'lua.ts'), `${banner}export const lua = {\n${entries.join('\n')}\n} as const;\n`);
 }

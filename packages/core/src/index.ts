@@ -24,7 +24,7 @@ export {
   type ServerReport,
   type ServerWarning,
 } from './inspect-server.js';
-export { escapeKeyPart, KeyUnit, Keyspace, normalizePrefix, unescapeKeyPart } from './keyspace.js';
+export { escapeKeyPart, hashTagOf, KeyUnit, Keyspace, normalizePrefix, unescapeKeyPart } from './keyspace.js';
 export {
   asArray,
   asBoolean,
@@ -46,3 +46,4 @@ export {
 export { defineScript, isNoScriptError, Script, type ScriptArg, type ScriptDefinition, type ScriptSource, verifyScripts } from './script.js';
 export { coreScriptErrors, type ErrorFactory, mapRedisError, type ScriptErrorMap, withMappedErrors } from './script-errors.js';
 export { idSchema, MAX_ID_LENGTH, parseInput, parseStored, parseStoredJson, positiveIntSchema, toJson } from './validation.js';
+export { type BatchOutcome, DEFAULT_MAX_BATCH, type SendBatch, TickBatcher } from './tick-batcher.js';

@@ -95,3 +95,15 @@ export class Keyspace {
     return new Keyspace(this.key(...parts));
   }
 }
+
+/**
+ * The part of a key Redis Cluster hashes: the text inside the first `{...}` when it is
+ * non-empty, else the whole key. Keys with the same hash tag always share a slot.
+ */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  if (close === -1 || close === open + 1) return key;
+  return key.slice(open + 1, close);
+}

@@ -9,7 +9,8 @@ export type ScriptArg = string | number | Buffer;
 /** What the Lua generator emits for each `src/lua/<name>-<keys>.lua` file. */
 export interface ScriptSource {
   readonly name: string;
-  readonly keys: number;
+  /** How many keys every call passes, or `variadic` (`<name>-n.lua`): any number, at least one. */
+  readonly keys: number | 'variadic';
   readonly lua: string;
 }
 
@@ -31,7 +32,7 @@ export function isNoScriptError(error: unknown): boolean {
  */
 export class Script<Reply> {
   readonly name: string;
-  readonly keys: number;
+  readonly keys: number | 'variadic';
   readonly lua: string;
   readonly sha: string;
   private readonly replyParser: (raw: unknown) => Reply;
@@ -50,11 +51,11 @@ export class Script<Reply> {
     const argv = this.argv(keys, args);
     let raw: unknown;
     try {
-      raw = await client.evalsha(this.sha, this.keys, ...argv);
+      raw = await client.evalsha(this.sha, keys.length, ...argv);
     } catch (error) {
       if (!isNoScriptError(error)) throw this.mapError(error);
       try {
-        raw = await client.eval(this.lua, this.keys, ...argv);
+        raw = await client.eval(this.lua, keys.length, ...argv);
       } catch (retryError) {
         throw this.mapError(retryError);
       }
@@ -64,7 +65,7 @@ export class Script<Reply> {
 
   /** Queues EVALSHA on a pipeline; pair with {@link Batch} to get NOSCRIPT recovery. */
   queue(pipeline: ChainableCommander, keys: readonly string[], args: readonly ScriptArg[] = []): void {
-    pipeline.evalsha(this.sha, this.keys, ...this.argv(keys, args));
+    pipeline.evalsha(this.sha, keys.length, ...this.argv(keys, args));
   }
 
   parseReply(raw: unknown): Reply {
@@ -76,8 +77,10 @@ export class Script<Reply> {
   }
 
   private argv(keys: readonly string[], args: readonly ScriptArg[]): ScriptArg[] {
-    if (keys.length !== this.keys) {
-      throw new ValidationError(`script ${this.name} takes ${this.keys} keys, got ${keys.length}`);
+    const fits = this.keys === 'variadic' ? keys.length > 0 : keys.length === this.keys;
+    if (!fits) {
+      const wanted = this.keys === 'variadic' ? 'at least one key' : `${this.keys} keys`;
+      throw new ValidationError(`script ${this.name} takes ${wanted}, got ${keys.length}`);
     }
     return [...keys, ...args];
   }

@@ -1,6 +1,6 @@
 import { hasTestCluster, useTestCluster, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
-import { escapeKeyPart, Keyspace, unescapeKeyPart, ValidationError } from '../src/index.js';
+import { escapeKeyPart, hashTagOf, Keyspace, unescapeKeyPart, ValidationError } from '../src/index.js';
 
 const tricky = ['', 'a', 'a:b', 'a%3Ab', '{x}', '}{', 'x*', '?', '[a-z]', 'back\\slash', 'sp ace', 'ünï', '日本', '🙂', '%', '%%', ':', '::'];
 
@@ -43,6 +43,15 @@ describe('Keyspace', () => {
     const unit = ks.unit('se{ss}ion:1');
     expect(unit.key('state')).toBe('app:agents:{se%7Bss%7Dion%3A1}:state');
     expect(unit.key('msgs', '{evil}')).toBe('app:agents:{se%7Bss%7Dion%3A1}:msgs:%7Bevil%7D');
+  });
+
+  it('hashTagOf reads the tag Redis Cluster hashes', () => {
+    const ks = new Keyspace('app');
+    expect(hashTagOf(ks.unit('se{ss}ion:1').key('state'))).toBe('se%7Bss%7Dion%3A1');
+    expect(hashTagOf('plain:key')).toBe('plain:key');
+    expect(hashTagOf('a{}b{c}')).toBe('a{}b{c}');
+    expect(hashTagOf('a{b')).toBe('a{b');
+    expect(hashTagOf('x{y}z{w}')).toBe('y');
   });
 
   it('rejects prefixes that would break the layout', () => {

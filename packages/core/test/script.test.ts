@@ -26,6 +26,13 @@ const failing = defineScript({
   reply: asString,
 });
 
+const sumAll = defineScript({
+  name: 'test-sum-all',
+  keys: 'variadic',
+  lua: "-- test\nlocal out = {}\nfor i = 1, #KEYS do out[i] = redis.call('INCRBY', KEYS[i], ARGV[i]) end\nreturn out",
+  reply: (raw) => (raw as unknown[]).map(asInteger),
+});
+
 const custom = defineScript({
   name: 'test-custom',
   keys: 0,
@@ -78,8 +85,16 @@ describe('Script on a standalone server', () => {
     await expect(incrBy.run(redis.client, [], [1])).rejects.toSatisfy((e) => RedstateError.isInstance(e));
   });
 
+  it('a variadic script takes any number of keys, but at least one', async () => {
+    const ks = new Keyspace(redis.prefix);
+    const keys = ['v1', 'v2', 'v3'].map((k) => ks.key(k));
+    expect(await sumAll.run(redis.client, keys, [1, 2, 3])).toEqual([1, 2, 3]);
+    expect(await sumAll.run(redis.client, keys.slice(0, 1), [5])).toEqual([6]);
+    await expect(sumAll.run(redis.client, [], [])).rejects.toThrow('takes at least one key');
+  });
+
   it('every core script hash matches the one the server computes', async () => {
-    expect(await verifyScripts(redis.client, [...coreScripts, incrBy])).toEqual([]);
+    expect(await verifyScripts(redis.client, [...coreScripts, incrBy, sumAll])).toEqual([]);
   });
 });
 

@@ -3,13 +3,16 @@ import { hostname } from 'node:os';
 import {
   CorruptDataError,
   type EnsureSchemaResult,
+  hashTagOf,
   idSchema,
+  isCluster,
   isRedisClient,
   Keyspace,
   withMappedErrors,
   parseInput,
   type RedisClient,
   SchemaLedger,
+  TickBatcher,
   ValidationError,
 } from '@redstate/core';
 import { z } from 'zod';
@@ -20,10 +23,12 @@ import { acquireOptionsSchema, limitSchema, managerOptionsSchema, withLockOption
 import { lockMigrations } from './schema.js';
 import {
   type AcquireReply,
-  acquireScript,
   inspectScript,
+  type LockOp,
+  type LockOpReply,
+  lockOpsArgs,
+  lockOpsScript,
   refreshScript,
-  releaseScript,
   semAcquireScript,
   semCountScript,
   semRefreshScript,
@@ -95,6 +100,14 @@ export class RedisLockManager {
   readonly keyspace: Keyspace;
   readonly defaultTTLMs: number;
   private readonly ledger: SchemaLedger;
+  // Acquires and releases issued in the same tick share one script run (one round trip for
+  // all of them, each item handled exactly as alone, in call order). On a Cluster only items of
+  // one lock key share a run.
+  private readonly lockOps = new TickBatcher<LockOp, LockOpReply>((items) => {
+    const { keys, args } = lockOpsArgs(items);
+    return lockOpsScript.run(this.redis, keys, args);
+  });
+  private readonly onCluster: boolean;
 
   constructor(
     private readonly redis: RedisClient,
@@ -104,6 +117,7 @@ export class RedisLockManager {
     const opts = parseInput(managerOptionsSchema, options, 'RedisLockManager options');
     this.keyspace = new Keyspace(opts.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.defaultTTLMs = opts.defaultTTLMs ?? DEFAULT_TTL_MS;
+    this.onCluster = isCluster(redis);
     this.ledger = new SchemaLedger(redis, {
       namespace: 'locks',
       keyspace: this.keyspace,
@@ -137,9 +151,9 @@ export class RedisLockManager {
     const owner = opts.owner ?? DEFAULT_OWNER;
     const backend: LeaseBackend = {
       refresh: (value, ttlMs) => refreshScript.run(this.redis, [keys.lock], [value, ttlMs]),
-      release: (value) => releaseScript.run(this.redis, [keys.lock], [value]),
+      release: async (value) => released(await this.runLockOp({ op: 'r', keys, value })),
     };
-    const attempt: Attempt = (value, ttlMs) => acquireScript.run(this.redis, [keys.lock, keys.token], [value, owner, ttlMs]);
+    const attempt: Attempt = async (value, ttlMs) => acquired(await this.runLockOp({ op: 'a', keys, value, owner, ttlMs }));
     return this.acquireLoop(key, owner, opts, attempt, backend);
   }
 
@@ -214,6 +228,10 @@ export class RedisLockManager {
     return semCountScript.run(this.redis, [keys.holders]);
   }
 
+  private runLockOp(op: LockOp): Promise<LockOpReply> {
+    return this.lockOps.submit(this.onCluster ? hashTagOf(op.keys.lock) : '', op);
+  }
+
   private async acquireLoop(
     key: string,
     owner: string,
@@ -240,4 +258,14 @@ export class RedisLockManager {
       await sleep(retryDelay(n, base, reply.retryAfterMs, remaining), opts.signal);
     }
   }
+}
+
+function acquired(reply: LockOpReply): AcquireReply {
+  if (typeof reply === 'boolean') throw new CorruptDataError('lock-ops answered a release reply to an acquire');
+  return reply;
+}
+
+function released(reply: LockOpReply): boolean {
+  if (typeof reply !== 'boolean') throw new CorruptDataError('lock-ops answered an acquire reply to a release');
+  return reply;
 }

@@ -63,4 +63,17 @@ describe('round trips per operation', () => {
     expect(await commandsFor(async () => lease?.release())).toBe(1);
     expect(await commandsFor(() => m.getLock('k'))).toBe(1);
   });
+
+  it('acquires and releases issued in the same tick share one command, each answered as if alone', async () => {
+    const m = new RedisLockManager(client, { keyPrefix: 'rt-batch' });
+    await (await m.acquire('warm'))?.release();
+    let locks: Awaited<ReturnType<RedisLockManager['acquire']>>[] = [];
+    const names = ['a', 'b', 'c', 'a', 'b', 'd'];
+    expect(await commandsFor(async () => (locks = await Promise.all(names.map((n) => m.acquire(n)))))).toBe(1);
+    expect(locks.map((l) => l?.key ?? null)).toEqual(['a', 'b', 'c', null, null, 'd']);
+    let released: boolean[] = [];
+    expect(await commandsFor(async () => (released = await Promise.all(locks.map((l) => l?.release() ?? false))))).toBe(1);
+    expect(released).toEqual([true, true, true, false, false, true]);
+    expect(await m.isLocked('a')).toBe(false);
+  });
 });

@@ -7,7 +7,7 @@ describe('scripts', () => {
   const redis = useTestRedis('locks-scripts');
 
   it('every script hash matches what the server computes', async () => {
-    expect(lockScripts.length).toBeGreaterThanOrEqual(10);
+    expect(lockScripts.length).toBe(9);
     expect(await verifyScripts(redis.client, lockScripts)).toEqual([]);
   });
 
@@ -20,11 +20,40 @@ describe('scripts', () => {
   });
 
   it('scripts validate their own arguments', async () => {
-    const { acquireScript } = await import('../src/scripts.js');
+    const { lockOpsScript } = await import('../src/scripts.js');
     const prefix = redis.newPrefix();
-    await expect(acquireScript.run(redis.client, [`${prefix}:{a}:lock`, `${prefix}:{a}:token`], ['v', 'o', '0'])).rejects.toMatchObject({
-      code: 'VALIDATION',
-    });
+    const keys = [`${prefix}:{a}:lock`, `${prefix}:{a}:token`];
+    const [outcome] = await lockOpsScript.run(redis.client, keys, ['a', 'v', 'o', '0']);
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await expect(lockOpsScript.run(redis.client, keys, ['a', 'v', 'o'])).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(lockOpsScript.run(redis.client, [keys[0] as string], ['r', 'v', '', ''])).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(await redis.client.exists(`${prefix}:{a}:token`)).toBe(0);
+  });
+
+  it('a lock-ops batch applies its items in order, each as if alone', async () => {
+    const { lockOpsScript, lockOpsArgs } = await import('../src/scripts.js');
+    const prefix = redis.newPrefix();
+    const k = { lock: `${prefix}:{k}:lock`, token: `${prefix}:{k}:token` };
+    // Same hash tag as `k` (the manager batches per hash tag), so the batch also runs on a cluster.
+    const other = { lock: `${prefix}:{k}:other-lock`, token: `${prefix}:{k}:other-token` };
+    const { keys, args } = lockOpsArgs([
+      { op: 'a', keys: k, value: 'v1', owner: 'one', ttlMs: 10_000 },
+      { op: 'a', keys: k, value: 'v2', owner: 'two', ttlMs: 10_000 },
+      { op: 'a', keys: other, value: 'v3', owner: 'three', ttlMs: 0 },
+      { op: 'r', keys: k, value: 'v2' },
+      { op: 'r', keys: k, value: 'v1' },
+      { op: 'a', keys: k, value: 'v4', owner: 'four', ttlMs: 10_000 },
+    ]);
+    const out = await lockOpsScript.run(redis.client, keys, args);
+    expect(out.map((o) => (o.ok ? o.value : 'error'))).toEqual([
+      expect.objectContaining({ acquired: true, token: 1 }),
+      expect.objectContaining({ acquired: false }),
+      'error',
+      false,
+      true,
+      expect.objectContaining({ acquired: true, token: 2 }),
+    ]);
+    expect(await redis.client.hget(k.lock, 'owner')).toBe('four');
+    expect(await redis.client.exists(other.lock, other.token)).toBe(0);
   });
 });
