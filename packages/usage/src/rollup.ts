@@ -139,31 +139,30 @@ export function parseRollup(sessionId: string, fields: Record<string, string>): 
         if (rest !== 'max') corrupt(field);
         rollup.maxStep = value;
         break;
-      case 'tok': {
-        const part = TOKEN_PARTS.find((p) => p === rest) ?? corrupt(field);
-        rollup.tokens[part] = value;
+      case 'tok':
+        // Totals stored by versions before 0.2; totals are now summed from the per-model fields.
+        if (!TOKEN_PARTS.some((p) => p === rest)) corrupt(field);
         break;
-      }
       case 'tokm': {
         const [p, model] = split(rest);
         const part = TOKEN_PARTS.find((x) => x === p) ?? corrupt(field);
         getOr(models, model, emptyTokens)[part] = value;
         break;
       }
-      case 'tool': {
-        const key = CALL_FIELD[rest] ?? corrupt(field);
-        rollup.tools[key] = value;
+      case 'tool':
+        // Totals stored by versions before 0.2; now summed from the per-tool fields.
+        if (!Object.hasOwn(CALL_FIELD, rest)) corrupt(field);
         break;
-      }
       case 'toolx': {
         const [p, name] = split(rest);
         const key = CALL_FIELD[p] ?? corrupt(field);
-        getOr(tools, name, emptyCalls)[key] = value;
+        // Calls are successes + failures (a stored per-tool `calls` field is from before 0.2).
+        if (key !== 'calls') getOr(tools, name, emptyCalls)[key] = value;
         break;
       }
       case 'sub': {
         const key = CALL_FIELD[rest] ?? corrupt(field);
-        rollup.subAgents[key] = value;
+        if (key !== 'calls') rollup.subAgents[key] = value;
         break;
       }
       case 'suba':
@@ -183,6 +182,13 @@ export function parseRollup(sessionId: string, fields: Record<string, string>): 
         corrupt(field);
     }
   }
+  // Only per-name counters are stored; the totals are their sums.
+  for (const model of models.values()) addTokens(rollup.tokens, model);
+  for (const tool of tools.values()) {
+    tool.calls = tool.successes + tool.failures;
+    addCalls(rollup.tools, tool);
+  }
+  rollup.subAgents.calls = rollup.subAgents.successes + rollup.subAgents.failures;
   // Object.fromEntries defines own properties, so names like "__proto__" stay plain keys.
   rollup.tokens.byModel = Object.fromEntries(models);
   rollup.tools.byTool = Object.fromEntries(tools);

@@ -1,7 +1,27 @@
-import { asArray, asFieldMap, asInteger, asString, asStringArray, CorruptDataError, defineScript } from '@redstate/core';
+import {
+  asArray,
+  asFieldMap,
+  asInteger,
+  asString,
+  asStringArray,
+  type BatchOutcome,
+  CorruptDataError,
+  defineScript,
+  mapRedisError,
+} from '@redstate/core';
 import { lua } from './generated/lua.js';
 
-export const recordEntryScript = defineScript({ ...lua.recordEntry, reply: asInteger });
+/** One outcome per entry: recorded (true), already recorded (false), or its typed error. */
+function asRecordOutcomes(raw: unknown): BatchOutcome<boolean>[] {
+  return asArray(raw).map((item): BatchOutcome<boolean> => {
+    if (typeof item === 'string') return { ok: false, error: mapRedisError(new Error(item)) };
+    const n = asInteger(item);
+    if (n !== 0 && n !== 1) throw new CorruptDataError(`unexpected record-entries reply ${n}`);
+    return { ok: true, value: n === 1 };
+  });
+}
+
+export const recordEntriesScript = defineScript({ ...lua.recordEntries, reply: asRecordOutcomes });
 export const getEntriesScript = defineScript({ ...lua.getEntries, reply: asStringArray });
 export const readRollupScript = defineScript({ ...lua.readRollup, reply: asFieldMap });
 export const indexTouchScript = defineScript({ ...lua.indexTouch, reply: asInteger });
@@ -21,7 +41,7 @@ function asSessionPage(raw: unknown): RawSessionPage {
 
 /** Every script of this package, for `verifyScripts`. */
 export const usageScripts = [
-  recordEntryScript,
+  recordEntriesScript,
   getEntriesScript,
   readRollupScript,
   indexTouchScript,

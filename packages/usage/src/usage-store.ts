@@ -4,14 +4,19 @@ import {
   Batch,
   CorruptDataError,
   type EnsureSchemaResult,
+  hashTagOf,
   idSchema,
+  isCluster,
   Keyspace,
   withMappedErrors,
   parseInput,
   parseStored,
   parseStoredJson,
   type RedisClient,
+  type BatchOutcome,
+  type ScriptArg,
   SchemaLedger,
+  TickBatcher,
   ValidationError,
   isRedisClient,
   toJson,
@@ -40,7 +45,7 @@ import {
   indexRemoveScript,
   indexTouchScript,
   readRollupScript,
-  recordEntryScript,
+  recordEntriesScript,
 } from './scripts.js';
 
 const DEFAULT_PREFIX = 'helix';
@@ -60,6 +65,11 @@ export class RedisUsageStore {
   private readonly ttlSeconds: number;
   private readonly shards: readonly IndexKeys[];
   private readonly ledger: SchemaLedger;
+  private readonly onCluster: boolean;
+  // Entries recorded in the same tick share one record-entries run (plus one index-touch per
+  // index shard) in one pipeline; each entry is still decided as if alone. On a Cluster only
+  // entries of the same session share a run.
+  private readonly records = new TickBatcher<PendingRecord, boolean>((items) => this.sendRecords(items));
 
   constructor(
     private readonly client: RedisClient,
@@ -69,6 +79,7 @@ export class RedisUsageStore {
     const opts = parseInput(usageStoreOptionsSchema, options, 'RedisUsageStore options');
     this.keyspace = new Keyspace(opts?.keyPrefix ?? DEFAULT_PREFIX).child('usage');
     this.ttlSeconds = opts?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    this.onCluster = isCluster(client);
     this.shards = indexShardKeys(this.keyspace, opts?.indexShards ?? 1);
     this.ledger = new SchemaLedger(client, {
       namespace: 'usage',
@@ -96,12 +107,29 @@ export class RedisUsageStore {
     const stored: UsageEntry = { id: id ?? randomUUID(), ...rest, timestamp: timestamp ?? Date.now() };
     const json = toJson(stored, 'usage entry');
     const keys = this.keys(stored.sessionId);
+    const pending = { sessionId: stored.sessionId, keys: keys.all, args: recordArgs(stored, json, timestamp !== undefined) };
+    const recorded = await this.records.submit(this.onCluster ? hashTagOf(keys.rollup) : '', pending);
+    return { id: stored.id, recorded };
+  }
+
+  /** One pipeline: record-entries for the items, then index-touch per shard they fall in. */
+  private async sendRecords(items: readonly PendingRecord[]): Promise<readonly BatchOutcome<boolean>[]> {
     const batch = new Batch(this.client);
-    const recorded = batch.script(recordEntryScript, keys.all, [this.ttlSeconds, ...recordArgs(stored, json, timestamp !== undefined)]);
-    const shard = this.shardFor(stored.sessionId);
-    batch.script(indexTouchScript, [shard.byId, shard.byExpiry], [stored.sessionId, this.ttlSeconds]);
+    const recorded = batch.script(
+      recordEntriesScript,
+      items.flatMap((item) => item.keys),
+      [this.ttlSeconds, ...items.flatMap((item) => item.args)],
+    );
+    const byShard = new Map<IndexKeys, Set<string>>();
+    for (const item of items) {
+      const shard = this.shardFor(item.sessionId);
+      const ids = byShard.get(shard) ?? new Set<string>();
+      ids.add(item.sessionId);
+      byShard.set(shard, ids);
+    }
+    for (const [shard, ids] of byShard) batch.script(indexTouchScript, [shard.byId, shard.byExpiry], [this.ttlSeconds, ...ids]);
     const results = await batch.exec();
-    return { id: stored.id, recorded: results.get(recorded) === 1 };
+    return results.get(recorded);
   }
 
   /** Entries of a session, filtered through its index zsets (see README for order). */
@@ -217,18 +245,36 @@ export class RedisUsageStore {
 
   /** One batch (one round trip; per slot on a Cluster) of HGETALLs; null where missing. */
   private async readRollups(ids: readonly string[]): Promise<(UsageRollup | null)[]> {
+    const [only] = ids;
+    if (ids.length === 1 && only !== undefined) {
+      const keys = this.keys(only);
+      const fields = await readRollupScript.run(this.client, [keys.rollup, keys.byTime, keys.byStep]);
+      return [rollupOrNull(only, fields)];
+    }
     const batch = new Batch(this.client);
-    const refs = ids.map((s) => batch.script(readRollupScript, [this.keys(s).rollup]));
+    const refs = ids.map((s) => {
+      const keys = this.keys(s);
+      return batch.script(readRollupScript, [keys.rollup, keys.byTime, keys.byStep]);
+    });
     const results = await batch.exec();
     return ids.map((s, i) => {
-      const fields = results.get(refs[i]!);
-      return Object.keys(fields).length === 0 ? null : parseRollup(s, fields);
+      return rollupOrNull(s, results.get(refs[i]!));
     });
   }
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return withMappedErrors(fn);
   }
+}
+
+function rollupOrNull(sessionId: string, fields: Record<string, string>): UsageRollup | null {
+  return Object.keys(fields).length === 0 ? null : parseRollup(sessionId, fields);
+}
+
+interface PendingRecord {
+  readonly sessionId: string;
+  readonly keys: readonly string[];
+  readonly args: readonly ScriptArg[];
 }
 
 function encodeCursor(id: string): string {
