@@ -50,10 +50,14 @@ export function mapRedisError(error: unknown, extra: ScriptErrorMap = {}): unkno
 }
 
 /** Runs one plain client call and turns what ioredis throws into redstate's typed errors. */
-export async function withMappedErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
+export function withMappedErrors<T>(call: () => Promise<T>): Promise<T> {
+  const rethrow = (error: unknown): never => {
     throw mapRedisError(error);
+  };
+  // Not an async function: on hot reads one promise layer fewer is measurable.
+  try {
+    return call().catch(rethrow);
+  } catch (error) {
+    return Promise.reject(mapRedisError(error));
   }
 }

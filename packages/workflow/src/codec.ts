@@ -11,24 +11,13 @@ export type StepRecordWithData = StepRecord & { rpcName?: string; data?: unknown
 const STEP_STATUSES = ['pending', 'running', 'scheduled', 'succeeded', 'failed', 'suspended'] as const;
 const millis = z.string().regex(/^\d+$/, 'must be a millisecond timestamp').transform((s) => new Date(Number(s)));
 
-const runHashSchema = z.object({
-  workflow: z.string().min(1),
-  status: z.enum(RUN_STATUSES),
-  inline: z.enum(['0', '1']),
-  wire: z.string(),
-  createdAt: millis,
-  updatedAt: millis,
-  input: z.string().optional(),
-  output: z.string().optional(),
-  error: z.string().optional(),
-  graphHash: z.string().optional(),
-  deterministic: z.enum(['0', '1']).optional(),
-  plannedSteps: z.string().optional(),
-});
-
-const wireSchema = z.looseObject({ type: z.string() });
 const errorSchema = z.looseObject({ message: z.string() });
 const plannedStepsSchema = z.array(z.looseObject({ stepName: z.string() }));
+// Built once: zod schemas are costly to construct, and decoding runs on every read.
+const stringSchema = z.string();
+const nullableStringSchema = z.string().nullable();
+const numberSchema = z.number();
+const retryDelaySchema = z.union([z.string(), z.number()]);
 
 /** Optional user payloads travel as JSON text; '' stands for `undefined`. */
 export function optionalJson(value: unknown, what: string): string {
@@ -39,26 +28,55 @@ function json(raw: string | undefined, what: string): unknown {
   return raw === undefined ? undefined : parseStoredJson(raw, what);
 }
 
+const DIGITS = /^\d+$/;
+const RUN_STATUS_SET: ReadonlySet<string> = new Set(RUN_STATUSES);
+
+function corrupt(what: string, problem: string): never {
+  throw new CorruptDataError(`corrupt stored ${what}: ${problem}`, { details: { what } });
+}
+
+function millisField(raw: string | undefined, field: string, what: string): Date {
+  if (raw === undefined || !DIGITS.test(raw)) corrupt(what, `${field} must be a millisecond timestamp`);
+  return new Date(Number(raw));
+}
+
+function isFlag(raw: string | undefined): raw is '0' | '1' {
+  return raw === '0' || raw === '1';
+}
+
+/**
+ * Decodes a run hash (HGETALL), or null when it is empty. Checked field by field rather than
+ * with a zod schema: this runs on every run read, and the checks are few and flat.
+ */
 export function decodeRun(runId: string, hash: Record<string, string>): WorkflowRun | null {
-  if (Object.keys(hash).length === 0) return null;
+  const { workflow, status, inline, wire, input, output, error, graphHash, deterministic, plannedSteps } = hash;
+  if (status === undefined && Object.keys(hash).length === 0) return null;
   const what = `workflow run ${runId}`;
-  const h = parseStored(runHashSchema, hash, what);
+  if (!workflow) corrupt(what, 'workflow must be a non-empty string');
+  if (status === undefined || !RUN_STATUS_SET.has(status)) corrupt(what, `unknown status ${String(status)}`);
+  if (!isFlag(inline)) corrupt(what, 'inline must be 0 or 1');
+  if (deterministic !== undefined && !isFlag(deterministic)) corrupt(what, 'deterministic must be 0 or 1');
+  if (wire === undefined) corrupt(what, 'wire is missing');
+  const wireValue = json(wire, `${what} wire`);
+  if (typeof wireValue !== 'object' || wireValue === null || typeof (wireValue as { type?: unknown }).type !== 'string') {
+    corrupt(`${what} wire`, 'must be an object with a string type');
+  }
   const run: WorkflowRun = {
     id: runId,
-    workflow: h.workflow,
-    status: h.status,
-    input: json(h.input, `${what} input`),
-    inline: h.inline === '1',
-    wire: parseStored(wireSchema, json(h.wire, `${what} wire`), `${what} wire`) as WorkflowRunWire,
-    createdAt: h.createdAt,
-    updatedAt: h.updatedAt,
+    workflow,
+    status: status as WorkflowRun['status'],
+    input: json(input, `${what} input`),
+    inline: inline === '1',
+    wire: wireValue as WorkflowRunWire,
+    createdAt: millisField(hash.createdAt, 'createdAt', what),
+    updatedAt: millisField(hash.updatedAt, 'updatedAt', what),
   };
-  if (h.output !== undefined) run.output = json(h.output, `${what} output`);
-  if (h.error !== undefined) run.error = parseStored(errorSchema, json(h.error, `${what} error`), `${what} error`) as SerializedError;
-  if (h.graphHash !== undefined) run.graphHash = h.graphHash;
-  if (h.deterministic !== undefined) run.deterministic = h.deterministic === '1';
-  if (h.plannedSteps !== undefined) {
-    run.plannedSteps = parseStored(plannedStepsSchema, json(h.plannedSteps, `${what} plannedSteps`), `${what} plannedSteps`) as WorkflowPlannedStep[];
+  if (output !== undefined) run.output = json(output, `${what} output`);
+  if (error !== undefined) run.error = parseStored(errorSchema, json(error, `${what} error`), `${what} error`) as SerializedError;
+  if (graphHash !== undefined) run.graphHash = graphHash;
+  if (deterministic !== undefined) run.deterministic = deterministic === '1';
+  if (plannedSteps !== undefined) {
+    run.plannedSteps = parseStored(plannedStepsSchema, json(plannedSteps, `${what} plannedSteps`), `${what} plannedSteps`) as WorkflowPlannedStep[];
   }
   return run;
 }
@@ -102,20 +120,20 @@ export function decodeAttempt(runId: string, seq: number, fields: Record<string,
     updatedAt: a.updatedAt,
   };
   const rpc = json(a.rpc, `${what} rpcName`);
-  if (rpc !== undefined) step.rpcName = parseStored(z.string().nullable(), rpc, `${what} rpcName`) as string;
+  if (rpc !== undefined) step.rpcName = parseStored(nullableStringSchema, rpc, `${what} rpcName`) as string;
   if (a.data !== undefined) step.data = json(a.data, `${what} data`);
-  if (a.retries !== undefined) step.retries = parseStored(z.number(), json(a.retries, `${what} retries`), `${what} retries`);
+  if (a.retries !== undefined) step.retries = parseStored(numberSchema, json(a.retries, `${what} retries`), `${what} retries`);
   if (a.retryDelay !== undefined) {
-    step.retryDelay = parseStored(z.union([z.string(), z.number()]), json(a.retryDelay, `${what} retryDelay`), `${what} retryDelay`);
+    step.retryDelay = parseStored(retryDelaySchema, json(a.retryDelay, `${what} retryDelay`), `${what} retryDelay`);
   }
-  if (a.from !== undefined) step.fromStepName = parseStored(z.string(), json(a.from, `${what} from`), `${what} from`);
+  if (a.from !== undefined) step.fromStepName = parseStored(stringSchema, json(a.from, `${what} from`), `${what} from`);
   if (a.runningAt) step.runningAt = a.runningAt;
   if (a.scheduledAt) step.scheduledAt = a.scheduledAt;
   if (a.succeededAt) step.succeededAt = a.succeededAt;
   if (a.failedAt) step.failedAt = a.failedAt;
   if (a.result !== undefined) step.result = json(a.result, `${what} result`);
   if (a.error !== undefined) step.error = parseStored(errorSchema, json(a.error, `${what} error`), `${what} error`) as SerializedError;
-  if (a.child !== undefined) step.childRunId = parseStored(z.string(), json(a.child, `${what} childRunId`), `${what} childRunId`);
+  if (a.child !== undefined) step.childRunId = parseStored(stringSchema, json(a.child, `${what} childRunId`), `${what} childRunId`);
   return a.branch === undefined ? { seq, step } : { seq, step, branchKey: a.branch };
 }
 

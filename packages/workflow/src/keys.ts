@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KeyUnit, Keyspace } from '@redstate/core';
 
+const PARTITION_CACHE_SIZE = 10_000;
+
 export const RUN_STATUSES = ['running', 'suspended', 'completed', 'failed', 'cancelled'] as const;
 
 /** Keys of one run: they live in the run's partition, so one script can touch them all. */
@@ -30,17 +32,38 @@ export interface PartitionIndexKeys {
  * the indexes that list it share that slot, so every transition is one script on Cluster.
  */
 export class WorkflowKeys {
+  // A run's calls come in bursts (create, steps, status, reads), so its partition is kept for
+  // reuse: hashing costs more than the rest of building its keys. Cleared when full.
+  private readonly partitionCache = new Map<string, number>();
+  private readonly units: KeyUnit[] = [];
+
   constructor(
     private readonly keyspace: Keyspace,
     readonly partitions: number,
   ) {}
 
   partitionOf(runId: string): number {
-    return createHash('sha1').update(runId, 'utf8').digest().readUInt32BE(0) % this.partitions;
+    let partition = this.partitionCache.get(runId);
+    if (partition === undefined) {
+      partition = createHash('sha1').update(runId, 'utf8').digest().readUInt32BE(0) % this.partitions;
+      if (this.partitionCache.size >= PARTITION_CACHE_SIZE) this.partitionCache.clear();
+      this.partitionCache.set(runId, partition);
+    }
+    return partition;
   }
 
   unit(partition: number): KeyUnit {
-    return this.keyspace.unit('wf', `p${partition}`);
+    let unit = this.units[partition];
+    if (!unit) {
+      unit = this.keyspace.unit('wf', `p${partition}`);
+      this.units[partition] = unit;
+    }
+    return unit;
+  }
+
+  /** The run hash alone (reads that need nothing else). */
+  runHash(runId: string): string {
+    return this.unit(this.partitionOf(runId)).key('run', runId);
   }
 
   run(runId: string): RunKeys {

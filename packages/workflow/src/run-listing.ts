@@ -36,6 +36,7 @@ const filterSchema = z.object({
   status: z.enum(RUN_STATUSES).optional(),
 });
 const limitSchema = z.number().int().min(1).max(MAX_PAGE_SIZE);
+const offsetSchema = z.number().int().min(0).max(100_000);
 // Index members are `<createdAt ms, 13 digits>:<runId>`: lexical order is creation order.
 const cursorSchema = z.string().regex(/^\d{13}:[\x21-\x7e]+$/, 'is not a cursor returned by listRunsPage');
 
@@ -68,7 +69,7 @@ export class RunListing {
 
   /** Offset pagination for Pikku's console API; prefer `page()` (its cost does not grow with offset). */
   async list(options: ListRunsFilter & { limit?: number; offset?: number } = {}): Promise<WorkflowRun[]> {
-    const offset = parseInput(z.number().int().min(0).max(100_000), options.offset ?? 0, 'offset');
+    const offset = parseInput(offsetSchema, options.offset ?? 0, 'offset');
     const limit = parseInput(limitSchema, options.limit ?? DEFAULT_PAGE_SIZE, 'limit');
     const runs: WorkflowRun[] = [];
     let skipped = 0;

@@ -2,7 +2,10 @@ import type { SerializedError } from '@pikku/core';
 import type { WorkflowPlannedStep, WorkflowRun, WorkflowRunWire, WorkflowStatus, WorkflowVersionStatus } from '@pikku/core/workflow';
 import {
   Batch,
+  type BatchOutcome,
   type EnsureSchemaResult,
+  hashTagOf,
+  isCluster,
   idSchema,
   Keyspace,
   withMappedErrors,
@@ -12,6 +15,7 @@ import {
   parseStoredJson,
   type RedisClient,
   type SchemaLedger,
+  TickBatcher,
   toJson,
   ValidationError,
 } from '@redstate/core';
@@ -42,6 +46,14 @@ export interface StepOptionsInput {
 const runStatusSchema = z.enum(RUN_STATUSES);
 const versionStatusSchema = z.enum(['draft', 'active', 'declined']);
 const wireSchema = z.looseObject({ type: z.string() });
+// Built once: zod schemas are costly to construct, and these run on every transition.
+const flagSchema = z.boolean();
+const optionalFlagSchema = z.boolean().optional();
+const optionalStringSchema = z.string().optional();
+const nullableStringSchema = z.string().nullable();
+const plannedStepsInputSchema = z.array(z.looseObject({ stepName: z.string() })).optional();
+const retryStatusSchema = z.enum(['pending', 'running']);
+const sourceSchema = z.string();
 const stepOptionsSchema = z
   .object({
     retries: z.number().int().min(0).optional(),
@@ -58,6 +70,10 @@ export class WorkflowStore {
   readonly keyspace: Keyspace;
   readonly keys: WorkflowKeys;
   private readonly ledger: SchemaLedger;
+  // getRun calls issued in the same tick read their run hashes in one script run (per
+  // partition on a Cluster); a lone call is a plain HGETALL.
+  private readonly runReads: TickBatcher<string, Record<string, string>>;
+  private readonly readGroup: (key: string) => string;
   private ready: Promise<void> | undefined;
 
   constructor(
@@ -67,6 +83,9 @@ export class WorkflowStore {
     this.keyspace = new Keyspace(options.keyPrefix);
     this.keys = new WorkflowKeys(this.keyspace, options.partitions);
     this.ledger = createLedger(client, this.keyspace, this.keys);
+    const onCluster = isCluster(client);
+    this.runReads = new TickBatcher((keys) => this.readRunHashes(keys));
+    this.readGroup = (key) => (onCluster ? hashTagOf(key) : '');
   }
 
   async ensureSchema(): Promise<EnsureSchemaResult> {
@@ -100,11 +119,11 @@ export class WorkflowStore {
     options?: { deterministic?: boolean; plannedSteps?: WorkflowPlannedStep[] },
   ): Promise<string> {
     const name = parseInput(idSchema, workflowName, 'workflow name');
-    parseInput(z.boolean(), inline, 'inline flag');
-    parseInput(z.string().optional(), graphHash, 'graph hash');
+    parseInput(flagSchema, inline, 'inline flag');
+    parseInput(optionalStringSchema, graphHash, 'graph hash');
     parseInput(wireSchema, wire, 'workflow wire');
-    const planned = parseInput(z.array(z.looseObject({ stepName: z.string() })).optional(), options?.plannedSteps, 'planned steps');
-    const deterministic = parseInput(z.boolean().optional(), options?.deterministic, 'deterministic flag');
+    const planned = parseInput(plannedStepsInputSchema, options?.plannedSteps, 'planned steps');
+    const deterministic = parseInput(optionalFlagSchema, options?.deterministic, 'deterministic flag');
     const args = [
       optionalJson(input, 'workflow input'),
       inline ? '1' : '0',
@@ -137,8 +156,18 @@ export class WorkflowStore {
   async getRun(id: string): Promise<WorkflowRun | null> {
     const parsed = parseRunId(id);
     if (!parsed) return null;
-    const hash = await this.call(() => this.client.hgetall(this.keys.run(id).run));
+    const key = this.keys.runHash(id);
+    const hash = await this.runReads.submit(this.readGroup(key), key);
     return decodeRun(id, hash);
+  }
+
+  private async readRunHashes(keys: readonly string[]): Promise<BatchOutcome<Record<string, string>>[]> {
+    const [only] = keys;
+    const hashes =
+      keys.length === 1 && only !== undefined
+        ? [asHash(await this.call(() => this.client.hgetall(only)))]
+        : await scripts.readRuns.run(this.client, keys);
+    return hashes.map((value) => ({ ok: true, value }));
   }
 
   /** Returns false when a terminal status was repeated (kept as it was). */
@@ -222,9 +251,9 @@ export class WorkflowStore {
   ): Promise<StepRecord> {
     this.requireRunId(runId);
     const name = parseInput(idSchema, stepName, 'step name');
-    const rpc = parseInput(z.string().nullable(), rpcName ?? null, 'rpc name');
+    const rpc = parseInput(nullableStringSchema, rpcName ?? null, 'rpc name');
     const opts = parseInput(stepOptionsSchema, stepOptions, 'step options');
-    const from = parseInput(z.string().optional(), fromStepName ?? undefined, 'from-step name');
+    const from = parseInput(optionalStringSchema, fromStepName ?? undefined, 'from-step name');
     const args = [
       name,
       toJson(rpc, 'rpc name'),
@@ -277,7 +306,7 @@ export class WorkflowStore {
 
   async retryStep(failedStepId: string, status: 'pending' | 'running'): Promise<StepRecord> {
     const step = this.requireStepId(failedStepId);
-    const next = parseInput(z.enum(['pending', 'running']), status, 'retry status');
+    const next = parseInput(retryStatusSchema, status, 'retry status');
     await this.ensureOnce();
     const keys = this.keys.run(step.runId);
     const idx = this.keys.indexesOfRun(step.runId);
@@ -314,7 +343,7 @@ export class WorkflowStore {
   async upsertVersion(name: string, graphHash: string, graph: unknown, source: string, status?: WorkflowVersionStatus): Promise<void> {
     const n = parseInput(idSchema, name, 'workflow name');
     const h = parseInput(idSchema, graphHash, 'graph hash');
-    const src = parseInput(z.string(), source ?? '', 'version source');
+    const src = parseInput(sourceSchema, source ?? '', 'version source');
     const st = parseInput(versionStatusSchema, status ?? 'active', 'version status');
     const json = toJson(graph, 'workflow graph');
     await this.ensureOnce();
@@ -335,7 +364,7 @@ export class WorkflowStore {
     const [graph, source] = await this.call(() => this.client.hmget(this.keys.version(n, h), 'graph', 'source'));
     if (graph === null || graph === undefined) return null;
     const what = `workflow version ${n}@${h}`;
-    return { graph: parseStoredJson(graph, what), source: parseStored(z.string(), source, `${what} source`) };
+    return { graph: parseStoredJson(graph, what), source: parseStored(sourceSchema, source, `${what} source`) };
   }
 
   runKeys(runId: string): RunKeys {

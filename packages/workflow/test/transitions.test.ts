@@ -207,6 +207,20 @@ describe('run and step transitions', () => {
     await redis.client.hset(`${prefix}:{wf:p0}:run:${runId}`, 'input', '{not json');
     await expect(service.getRun(runId)).rejects.toThrow(new RegExp(`workflow run ${runId}`));
     await expect(service.getRun(runId)).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    // Read together with healthy runs in one tick, only the corrupt run fails.
+    const healthy = await service.createRun('wf', { ok: 1 }, false, 'g', wire);
+    const settled = await Promise.allSettled([service.getRun(healthy), service.getRun(runId), service.getRun(healthy)]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (const [field, value] of [
+      ['status', 'bogus'],
+      ['inline', 'yes'],
+      ['createdAt', 'soon'],
+      ['wire', '{"no":"type"}'],
+    ]) {
+      const other = await service.createRun('wf', {}, false, 'g', wire);
+      await redis.client.hset(`${prefix}:{wf:p0}:run:${other}`, field as string, value as string);
+      await expect(service.getRun(other), `${field}=${value}`).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    }
   });
 
   it('every script hash matches the server', async () => {
