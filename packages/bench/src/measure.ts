@@ -61,3 +61,46 @@ export async function measure(admin: Redis, port: number, options: MeasureOption
     roundTripsPerOp: (writesAfter - writesBefore) / options.ops,
   };
 }
+
+export interface Contender {
+  readonly name: string;
+  readonly op: (i: number) => Promise<unknown>;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/**
+ * Measures contenders in interleaved rounds (A B C, A B C, ...), each round timing
+ * `ops / rounds` operations, and reports per contender the median round. On a shared
+ * machine load drifts over seconds; interleaving spreads that drift over every contender
+ * instead of charging it to whichever ran during a busy moment.
+ */
+export async function measureInterleaved(
+  admin: Redis,
+  port: number,
+  contenders: readonly Contender[],
+  options: Omit<MeasureOptions, 'op'> & { readonly rounds: number },
+): Promise<Map<string, Measurement>> {
+  const perRound = Math.ceil(options.ops / options.rounds);
+  const rounds = new Map<string, Measurement[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < options.rounds; r++) {
+    for (const c of contenders) {
+      const warmup = r === 0 ? options.warmup : 0;
+      rounds.get(c.name)?.push(await measure(admin, port, { ops: perRound, concurrency: options.concurrency, warmup, op: (i) => c.op(r * perRound + i) }));
+    }
+  }
+  const out = new Map<string, Measurement>();
+  for (const [name, ms] of rounds) {
+    out.set(name, {
+      opsPerSec: median(ms.map((m) => m.opsPerSec)),
+      p50Ms: median(ms.map((m) => m.p50Ms)),
+      p99Ms: median(ms.map((m) => m.p99Ms)),
+      commandsPerOp: ms.reduce((sum, m) => sum + m.commandsPerOp, 0) / ms.length,
+      roundTripsPerOp: ms.reduce((sum, m) => sum + m.roundTripsPerOp, 0) / ms.length,
+    });
+  }
+  return out;
+}
