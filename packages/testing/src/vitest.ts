@@ -1,16 +1,51 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { clusterEndpoint } from './endpoint.js';
 import { HarnessError } from './harness-error.js';
 import { testPrefix } from './prefix.js';
 import type { ClusterNodeAddress } from './start-cluster.js';
 
+export { keysMatching, monitorServers, type ServerConnection, serverConnections, serversOf } from './nodes.js';
+
+/** Where `useTestRedis()` connects: the run's single server, or the run's local 3-master cluster. */
+export type TestTarget = 'standalone' | 'cluster';
+
+export interface UseTestRedisOptions {
+  /** Overrides `REDSTATE_TEST_TARGET` for this file (e.g. a suite that must stay on one server). */
+  readonly target?: TestTarget;
+}
+
 export interface TestRedis {
-  /** A connection opened before the file's tests and closed after them. */
+  /**
+   * A connection opened before the file's tests and closed after them.
+   *
+   * On the cluster target this is an ioredis `Cluster` typed as `Redis`, so suites written for
+   * one server run unchanged against a cluster. `Cluster` and `Redis` share the command
+   * methods, `duplicate()`, `quit()` and `disconnect()`; server-level calls (CONFIG, INFO,
+   * CLIENT, DEBUG, MONITOR, SELECT, FLUSHDB) and `options` differ. Guard tests that need one
+   * server with `it.skipIf(onClusterTarget())`.
+   */
   readonly client: Redis;
+  /**
+   * The run's standalone server, on both targets: a URL cannot name a cluster, so tests that
+   * hand it to a subprocess or open their own connection from it skip the cluster target.
+   */
   readonly url: string;
+  /**
+   * What to give a subprocess so it reaches the same data as `client`: `url` on the standalone
+   * target, `redis-cluster://host:port,...` on the cluster target. Open it with `connectTo()`
+   * from '@redstate/testing'.
+   */
+  readonly endpoint: string;
+  /** `'cluster'` when `client` and `connect()` give cluster clients. */
+  readonly target: TestTarget;
   /** A prefix unique to this test file. */
   readonly prefix: string;
-  /** Another connection (closed after the file). */
+  /**
+   * Another connection (closed after the file). On the cluster target a `Cluster` typed as
+   * `Redis`: `options` become its `redisOptions` (`lazyConnect` and `enableOfflineQueue` also
+   * apply to the cluster itself).
+   */
   connect(options?: RedisOptions): Redis;
   /** A fresh unique prefix, for tests that need their own namespace. */
   newPrefix(label?: string): string;
@@ -24,6 +59,24 @@ export interface TestCluster {
   newPrefix(label?: string): string;
 }
 
+const TARGET_ENV = 'REDSTATE_TEST_TARGET';
+
+/**
+ * The target of this run: `REDSTATE_TEST_TARGET=cluster` runs every `useTestRedis()` suite on
+ * the local 3-master cluster; unset (or `standalone`) keeps the single server.
+ */
+export function testTarget(): TestTarget {
+  const raw = process.env[TARGET_ENV];
+  if (raw === undefined || raw === '' || raw === 'standalone') return 'standalone';
+  if (raw === 'cluster') return 'cluster';
+  throw new HarnessError(`${TARGET_ENV} must be "standalone" or "cluster", got ${JSON.stringify(raw)}`);
+}
+
+/** Whether this run targets the cluster (use with `it.skipIf` for tests that need one server). */
+export function onClusterTarget(): boolean {
+  return testTarget() === 'cluster';
+}
+
 function redisUrl(): string {
   const url = inject('redstate:redisUrl');
   if (!url) {
@@ -32,6 +85,11 @@ function redisUrl(): string {
     );
   }
   return url;
+}
+
+/** The nodes of the run's local cluster (e.g. to give a subprocess or CLI a seed node). */
+export function testClusterNodes(): ClusterNodeAddress[] {
+  return clusterNodes();
 }
 
 function clusterNodes(): ClusterNodeAddress[] {
@@ -49,16 +107,43 @@ export function hasTestCluster(): boolean {
   return Boolean(raw && raw !== '[]');
 }
 
+function openCluster(options: ClusterOptions): Cluster {
+  const nodes = clusterNodes();
+  const client = new Cluster(
+    nodes.map((n) => ({ host: n.host, port: n.port })),
+    { ...options, redisOptions: { maxRetriesPerRequest: 3, ...options.redisOptions } },
+  );
+  client.on('error', () => {});
+  return client;
+}
+
+function clusterFromRedisOptions(options: RedisOptions): Cluster {
+  const { lazyConnect, enableOfflineQueue } = options;
+  return openCluster({
+    redisOptions: options,
+    ...(lazyConnect === undefined ? {} : { lazyConnect }),
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+  });
+}
+
 /**
- * Registers beforeAll/afterAll hooks that connect to the run's shared Redis with a
- * prefix unique to this file. Access `client` inside tests or hooks, not at import time.
+ * Registers beforeAll/afterAll hooks that connect to the run's shared Redis (or, on the
+ * cluster target, the run's local cluster) with a prefix unique to this file. Access
+ * `client` inside tests or hooks, not at import time.
  */
-export function useTestRedis(label = 't'): TestRedis {
-  const opened: Redis[] = [];
+export function useTestRedis(label = 't', options: UseTestRedisOptions = {}): TestRedis {
+  const target = options.target ?? testTarget();
+  const opened: (Redis | Cluster)[] = [];
   let main: Redis | undefined;
   const prefix = testPrefix(label);
-  const connect = (options: RedisOptions = {}) => {
-    const client = new Redis(redisUrl(), { maxRetriesPerRequest: 3, ...options });
+  const connect = (redisOptions: RedisOptions = {}): Redis => {
+    if (target === 'cluster') {
+      const cluster = clusterFromRedisOptions(redisOptions);
+      opened.push(cluster);
+      // Deliberate: a Cluster stands in for a Redis so single-server suites run unchanged.
+      return cluster as unknown as Redis;
+    }
+    const client = new Redis(redisUrl(), { maxRetriesPerRequest: 3, ...redisOptions });
     client.on('error', () => {});
     opened.push(client);
     return client;
@@ -78,6 +163,10 @@ export function useTestRedis(label = 't'): TestRedis {
     get url() {
       return redisUrl();
     },
+    get endpoint() {
+      return target === 'cluster' ? clusterEndpoint(clusterNodes()) : redisUrl();
+    },
+    target,
     prefix,
     connect,
     newPrefix: (l = label) => testPrefix(l),
@@ -90,12 +179,7 @@ export function useTestCluster(label = 'c'): TestCluster {
   let main: Cluster | undefined;
   const prefix = testPrefix(label);
   const connect = (options: ClusterOptions = {}) => {
-    const nodes = clusterNodes();
-    const client = new Cluster(
-      nodes.map((n) => ({ host: n.host, port: n.port })),
-      { redisOptions: { maxRetriesPerRequest: 3 }, ...options },
-    );
-    client.on('error', () => {});
+    const client = openCluster(options);
     opened.push(client);
     return client;
   };
