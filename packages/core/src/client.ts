@@ -1,11 +1,23 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { ValidationError } from './errors.js';
+import { ServerConfigError, ValidationError } from './errors.js';
 
 /** What every redstate constructor accepts: the user's own ioredis client. */
 export type RedisClient = Redis | Cluster;
 
 export function isCluster(client: RedisClient): client is Cluster {
   return (client as { isCluster?: boolean }).isCluster === true;
+}
+
+/**
+ * The connection of every master: the client itself, or a Cluster's masters. A Cluster client
+ * learns its masters when it connects (before that the list is empty), so this connects first.
+ */
+export async function masterNodes(client: RedisClient): Promise<Redis[]> {
+  if (!isCluster(client)) return [client];
+  if (client.nodes('master').length === 0) await client.ping();
+  const masters = client.nodes('master');
+  if (masters.length === 0) throw new ServerConfigError('the cluster client knows no master nodes');
+  return masters;
 }
 
 export function isRedisClient(value: unknown): value is RedisClient {

@@ -1,6 +1,6 @@
 export { Batch, type BatchRef, type BatchResults } from './batch.js';
 export { execPipeline, execPipelineSettled } from './pipeline.js';
-export { type ClientHandle, isCluster, isRedisClient, type RedisClient, resolveClient } from './client.js';
+export { type ClientHandle, isCluster, isRedisClient, masterNodes, type RedisClient, resolveClient } from './client.js';
 export { coreScripts } from './core-scripts.js';
 export {
   ConflictError,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isCluster, type RedisClient } from './client.js';
+import { isCluster, masterNodes, type RedisClient } from './client.js';
 import { ServerConfigError } from './errors.js';
 import { mapRedisError } from './script-errors.js';
 
@@ -94,7 +94,7 @@ function compareVersions(a: string, b: string): number {
 export async function inspectServer(client: RedisClient, options: InspectServerOptions = {}): Promise<ServerReport> {
   let nodes: NodeReport[];
   try {
-    const targets = isCluster(client) ? client.nodes('master') : [client];
+    const targets = await masterNodes(client);
     nodes = await Promise.all(targets.map(inspectNode));
   } catch (error) {
     throw mapRedisError(error);

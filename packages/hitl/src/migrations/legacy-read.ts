@@ -1,13 +1,12 @@
 import {
   Batch,
   CorruptDataError,
-  isCluster,
+  masterNodes,
   withMappedErrors,
   parseStored,
   parseStoredJson,
   type RedisClient,
 } from '@redstate/core';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { LegacyKeys } from '../legacy-keys.js';
 
@@ -38,7 +37,7 @@ export async function indexMembers(client: RedisClient, key: string): Promise<st
 
 /** Every key matching a pattern, on every master (migration only: never in an operation). */
 export async function scanKeys(client: RedisClient, pattern: string, type?: string): Promise<string[]> {
-  const nodes: Redis[] = isCluster(client) ? client.nodes('master') : [client];
+  const nodes = await call(() => masterNodes(client));
   const found = new Set<string>();
   for (const node of nodes) {
     let cursor = '0';
