@@ -15,10 +15,21 @@ export const AGENT_STATUSES = [
 
 export const AgentStatusSchema = z.enum(AGENT_STATUSES);
 
-/** Any JSON value (no undefined, functions, NaN or cycles). */
-export const JsonValueSchema = z.json();
+/**
+ * Validates with `schema` but keeps the value as given: zod rebuilds objects and drops own
+ * `"__proto__"` keys, which JSON.parse creates as plain data and users may store.
+ */
+function keepAsGiven<T>(schema: z.ZodType<T>): z.ZodType<T> {
+  return z.custom<T>().superRefine((value, ctx) => {
+    const result = schema.safeParse(value);
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue } as never);
+  });
+}
 
-export const JsonObjectSchema = z.record(z.string(), JsonValueSchema);
+/** Any JSON value (no undefined, functions, NaN or cycles). */
+export const JsonValueSchema = keepAsGiven(z.json());
+
+export const JsonObjectSchema = keepAsGiven(z.record(z.string(), z.json()));
 
 /** One conversation message. Extra fields (tool calls, ids, ...) are kept as they are. */
 export const MessageSchema = z
