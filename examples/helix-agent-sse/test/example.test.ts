@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { onClusterTarget, useTestRedis } from '@redstate/testing/vitest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { expectedText, STEP_COUNT } from '../src/fake-model.ts';
 import { AgentServer, listen, type SessionView } from '../src/server.ts';
@@ -177,7 +177,8 @@ describe('the Helix agent SSE example', () => {
     expect((await fetch(`${base}/sessions/trip-2/run`)).status).toBe(405);
   });
 
-  it('survives a worker killed mid-step: the run resumes from the last checkpoint and SSE clients get every chunk exactly once', async () => {
+  // The worker process gets REDIS_URL, which names the standalone server, not the cluster.
+  it.skipIf(onClusterTarget())('survives a worker killed mid-step: the run resumes from the last checkpoint and SSE clients get every chunk exactly once', async () => {
     const { base, app, services, prefix } = await startServer(1_000);
     const sessionId = 'crash/1: ünïcode';
     // The worker's lease (3 s, refreshed every second) must outlive a busy CI machine's hiccups
@@ -245,7 +246,8 @@ describe('the Helix agent SSE example', () => {
     expect((await services.states.getMessages(sessionId)).messages).toEqual(expectedMessages);
   });
 
-  it('fences a worker that was paused past its lease: the run that took over wins, the stale worker writes nothing', async () => {
+  // The worker process gets REDIS_URL, which names the standalone server, not the cluster.
+  it.skipIf(onClusterTarget())('fences a worker that was paused past its lease: the run that took over wins, the stale worker writes nothing', async () => {
     const { base, app, services, prefix } = await startServer(1_000);
     const sessionId = 'paused-1';
     const path = `${base}/sessions/${sessionId}`;
@@ -282,7 +284,8 @@ describe('the Helix agent SSE example', () => {
     expect(await services.usage.getEntryCount(sessionId)).toBe(4);
   });
 
-  it('the entry point starts the server on REDIS_URL and prints curl commands', async () => {
+  // The entry point gets REDIS_URL, which names the standalone server, not the cluster.
+  it.skipIf(onClusterTarget())('the entry point starts the server on REDIS_URL and prints curl commands', async () => {
     const prefix = redis.newPrefix();
     const main = spawn(process.execPath, [src('main.ts')], {
       env: { ...process.env, REDIS_URL: redis.url, EXAMPLE_PREFIX: prefix, PORT: '0' },

@@ -1,4 +1,4 @@
-import { useTestRedis } from '@redstate/testing/vitest';
+import { monitorServers, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { RedisResumableStorage, RedisStreamManager, SequenceConflictError } from '../src/index.js';
 
@@ -9,15 +9,17 @@ describe('appends issued in the same tick share one script run', () => {
     const s = new RedisResumableStorage({ client: redis.client, keyPrefix: redis.newPrefix('co') });
     await s.create('t');
     await s.getMetadata('t'); // schema check and script load happen before we count
-    const monitor = await redis.connect().monitor();
+    const monitors = await monitorServers(redis.client);
     const evals: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      const command = String(args[0]).toLowerCase();
-      if (command === 'evalsha' || command === 'eval') evals.push(command);
-    });
+    for (const monitor of monitors) {
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        const command = String(args[0]).toLowerCase();
+        if (command === 'evalsha' || command === 'eval') evals.push(command);
+      });
+    }
     await Promise.all(Array.from({ length: 50 }, (_, i) => s.append('t', { type: 'delta', i }, i + 1)));
     await new Promise((r) => setTimeout(r, 50));
-    monitor.disconnect();
+    for (const monitor of monitors) monitor.disconnect();
     expect(evals.length).toBeGreaterThan(0);
     expect(evals.length).toBeLessThanOrEqual(2); // one EVALSHA (plus one EVAL if the script had to load)
     const read = await s.readFrom('t', 0);

@@ -1,3 +1,4 @@
+import { keysMatching } from '@redstate/testing';
 import type { Redis } from 'ioredis';
 import type { AgentStateInput, Message } from '../src/index.js';
 
@@ -18,12 +19,5 @@ export function messages(n: number, from = 0): Message[] {
 
 /** Every key under a test prefix (test-only SCAN, to prove what operations wrote). */
 export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    found.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return found.sort();
+  return (await keysMatching(client, `${prefix}*`)).sort();
 }

@@ -36,4 +36,22 @@ describe('JSON round-trip (property based)', () => {
       { numRuns: 150 },
     );
   });
+
+  it('keeps "__proto__" keys (plain data after JSON.parse) in customState, output, messages, patches and chunks', async () => {
+    const prefix = redis.newPrefix('proto');
+    const store = new RedisStateStore({ client: redis.client, keyPrefix: prefix });
+    const storage = new RedisResumableStorage({ client: redis.client, keyPrefix: prefix });
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "list": [{"__proto__": false}]}') as JsonValue;
+    const text = JSON.stringify(value);
+    const saved = await store.saveState('p', makeState('p', { customState: { value }, output: value, messages: [{ role: 'tool', content: value }] }));
+    const loaded = await store.loadState('p');
+    expect(JSON.stringify(loaded?.customState)).toBe(`{"value":${text}}`);
+    expect(JSON.stringify(loaded?.output)).toBe(text);
+    expect(JSON.stringify(loaded?.messages[0]?.content)).toBe(text);
+    expect(JSON.stringify((await store.getCheckpoint('p', saved.checkpointId!))?.state.output)).toBe(text);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await storage.create('p');
+    await storage.append('p', { type: 'v', value }, 1);
+    expect(JSON.stringify((await storage.readFrom('p', 0))[0]?.chunk)).toBe(`{"type":"v","value":${text}}`);
+  });
 });

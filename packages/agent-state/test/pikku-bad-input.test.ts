@@ -1,4 +1,4 @@
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { CorruptDataError, ValidationError } from '@redstate/core';
 import { AgentRunNotFoundError, PikkuAgentKeys, RedisAgentRunService, RedisAgentStorageService } from '../src/pikku.js';
@@ -13,7 +13,7 @@ describe('Pikku agent services: bad input and corrupt data', () => {
     const storage = new RedisAgentStorageService(redis.client, { keyPrefix: prefix });
     const runs = new RedisAgentRunService(redis.client, { keyPrefix: prefix });
     await storage.ensureSchema();
-    const before = (await redis.client.keys(`${prefix}*`)).sort();
+    const before = (await keysMatching(redis.client, `${prefix}*`)).sort();
     const bad: Promise<unknown>[] = [
       storage.createThread(''),
       storage.createThread('r', { threadId: '' }),
@@ -36,7 +36,7 @@ describe('Pikku agent services: bad input and corrupt data', () => {
       runs.deleteThread(''),
     ];
     for (const p of bad) await expect(p).rejects.toBeInstanceOf(ValidationError);
-    expect((await redis.client.keys(`${prefix}*`)).sort()).toEqual(before);
+    expect((await keysMatching(redis.client, `${prefix}*`)).sort()).toEqual(before);
   });
 
   it('unknown or malformed run ids are not found, never a crash', async () => {

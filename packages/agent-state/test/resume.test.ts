@@ -10,7 +10,7 @@ describe('resume after a dropped reader (writer in another process)', () => {
 
   it('a reader that crashes at N and resumes from N gets exactly N+1..end', async () => {
     const prefix = redis.newPrefix('resume');
-    const child = spawnWriter({ url: redis.url, prefix, streamId: 'live', count: 60, mode: 'manager', pauseAfter: 25 });
+    const child = spawnWriter({ url: redis.endpoint, prefix, streamId: 'live', count: 60, mode: 'manager', pauseAfter: 25 });
     await child.waitFor('paused 25');
 
     // First reader: reads up to sequence 17, then its connection dies mid-stream (crash).
@@ -39,7 +39,7 @@ describe('resume after a dropped reader (writer in another process)', () => {
   it('readFrom and subscribe across processes: no gap, no duplicate', async () => {
     const prefix = redis.newPrefix('sub');
     const storage = new RedisResumableStorage({ client: redis.connect(), keyPrefix: prefix, blockTimeout: 200 });
-    const child = spawnWriter({ url: redis.url, prefix, streamId: 'sub', count: 40, mode: 'storage', pauseAfter: 10 });
+    const child = spawnWriter({ url: redis.endpoint, prefix, streamId: 'sub', count: 40, mode: 'storage', pauseAfter: 10 });
     await child.waitFor('paused 10');
     const head = await storage.readFrom('sub', 0, 4);
     expect(head.map((c) => c.sequence)).toEqual([1, 2, 3, 4]);

@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '@redstate/core';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { serverConnections, useTestRedis } from '@redstate/testing/vitest';
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import {
   MalformedChunkError,
@@ -17,10 +18,9 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** Connections on the server whose name is `name` (CLIENT LIST). */
-async function connectionsNamed(client: { client(...args: string[]): Promise<unknown> }, name: string): Promise<number> {
-  const list = String(await client.client('LIST'));
-  return list.split('\n').filter((line) => line.includes(` name=${name} `)).length;
+/** Connections named `name` whose last command was XREAD, on the server or every cluster node. */
+async function xreadConnections(client: Redis, name: string): Promise<number> {
+  return (await serverConnections(client)).filter((c) => c.name === name && c.cmd === 'xread').length;
 }
 
 describe('RedisStreamManager', () => {
@@ -111,10 +111,12 @@ describe('RedisStreamManager', () => {
     await w.write({ type: 'first' });
     expect((await next).value).toMatchObject({ type: 'first' });
     expect(await client.ping()).toBe('PONG');
-    expect(await connectionsNamed(redis.client, name)).toBe(2);
+    // The reader blocks on a connection of its own (the shared client never runs XREAD), and
+    // closing the reader closes it: an idle leftover would still show cmd=xread.
+    await expect.poll(() => xreadConnections(redis.client, name)).toBe(1);
     await it.return?.();
     await reader.close();
-    await expect.poll(() => connectionsNamed(redis.client, name)).toBe(1);
+    await expect.poll(() => xreadConnections(redis.client, name)).toBe(0);
   });
 
   it('a reader whose connection is killed mid-block reconnects and continues without gap or duplicate', async () => {
@@ -130,13 +132,10 @@ describe('RedisStreamManager', () => {
     })();
     await expect.poll(() => got).toEqual([1]);
     // find the reader's blocked XREAD connection and kill it server-side
-    const blockedId = async () => {
-      const list = String(await redis.client.client('LIST'));
-      const line = list.split('\n').find((l) => l.includes(` name=${name} `) && l.includes('cmd=xread'));
-      return line ? /(?:^| )id=(\d+)/.exec(line)?.[1] : undefined;
-    };
-    await expect.poll(blockedId).toBeDefined();
-    await redis.client.client('KILL', 'ID', (await blockedId())!);
+    const blocked = async () => (await serverConnections(redis.client)).find((c) => c.name === name && c.cmd === 'xread');
+    await expect.poll(blocked).toBeDefined();
+    const victim = (await blocked())!;
+    await victim.node.client('KILL', 'ID', victim.id);
     for (let i = 0; i < 3; i++) await w.write({ type: 'n' });
     await m.endStream('k');
     await done;

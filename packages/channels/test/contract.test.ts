@@ -1,4 +1,4 @@
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { ChannelNotFoundError, channelKeys, RedisChannelStore, RedisEventHubStore } from '../src/index.js';
 import { Keyspace, NotFoundError } from '@redstate/core';
@@ -118,7 +118,7 @@ describe('RedisChannelStore contract', () => {
     await s.addChannel({ channelId: 'c', channelName: 'n' });
     await s.setState('c', 1);
     await s.subscribe('t', 'c');
-    const keys = await redis.client.keys(`${prefix}:*`);
+    const keys = await keysMatching(redis.client, `${prefix}:*`);
     const k = channelKeys(new Keyspace(prefix));
     expect(keys).toEqual(expect.arrayContaining([k.names, k.state, k.subs, k.channelSubs]));
     for (const key of keys) expect(key.startsWith(`${prefix}:{store}:`) || key.startsWith(`${prefix}:{schema:`)).toBe(true);

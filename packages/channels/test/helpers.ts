@@ -1,3 +1,4 @@
+import { keysMatching } from '@redstate/testing';
 import type { Redis } from 'ioredis';
 
 /** The server's clock in ms (what the scripts use for deadlines). */
@@ -13,5 +14,5 @@ export async function waitForServerTime(client: Redis, ms: number): Promise<void
 
 /** Every key under a prefix (tests only; operations never scan). */
 export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
-  return (await client.keys(`${prefix}*`)).sort();
+  return (await keysMatching(client, `${prefix}*`)).sort();
 }

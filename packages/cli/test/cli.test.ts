@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startRedis } from '@redstate/testing';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { monitorServers, onClusterTarget, testClusterNodes, useTestRedis } from '@redstate/testing/vitest';
 import { Keyspace } from '@redstate/core';
 import { RedisUsageStore } from '@redstate/usage';
 import { RedisHitlState } from '@redstate/hitl';
@@ -33,6 +33,12 @@ async function redstate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ou
 
 describe('redstate CLI (built binary, real Redis)', () => {
   const redis = useTestRedis('cli');
+  /** Where the CLI connects: the server `redis.client` uses (a seed node plus --cluster on the cluster target). */
+  const seedUrl = () => {
+    const [seed] = testClusterNodes();
+    return `redis://${seed!.host}:${seed!.port}`;
+  };
+  const target = (): string[] => (onClusterTarget() ? ['--url', seedUrl(), '--cluster'] : ['--url', redis.url]);
 
   it('prints help for the tool and for every command', async () => {
     const general = await redstate(['--help']);
@@ -46,15 +52,15 @@ describe('redstate CLI (built binary, real Redis)', () => {
   });
 
   it('inspect reports version, mode, eviction and persistence, as text and as JSON', async () => {
-    const text = await redstate(['inspect', '--url', redis.url]);
+    const text = await redstate(['inspect', ...target()]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Redis \d+\.\d+\.\d+ \(standalone/);
+    expect(text.stdout).toMatch(new RegExp(`^Redis \\d+\\.\\d+\\.\\d+ \\(${redis.target}`));
     expect(text.stdout).toContain('maxmemory-policy: noeviction');
 
-    const json = await redstate(['inspect', '--url', redis.url, '--json']);
+    const json = await redstate(['inspect', ...target(), '--json']);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { mode: string; maxmemoryPolicy: string; warnings: unknown[] };
-    expect(report.mode).toBe('standalone');
+    expect(report.mode).toBe(redis.target);
     expect(report.maxmemoryPolicy).toBe('noeviction');
   });
 
@@ -72,7 +78,9 @@ describe('redstate CLI (built binary, real Redis)', () => {
   });
 
   it('reads REDIS_URL when --url is absent', async () => {
-    const out = await redstate(['inspect', '--json'], { REDIS_URL: redis.url });
+    const [flag, url, ...rest] = target();
+    expect(flag).toBe('--url');
+    const out = await redstate(['inspect', '--json', ...rest], { REDIS_URL: url });
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toHaveProperty('version');
   });
@@ -92,7 +100,7 @@ describe('redstate CLI (built binary, real Redis)', () => {
 
   it('migrate applies each package schema once, then reports up to date', async () => {
     const prefix = redis.newPrefix();
-    const first = await redstate(['migrate', 'locks', 'usage', '--url', redis.url, '--prefix', prefix, '--json']);
+    const first = await redstate(['migrate', 'locks', 'usage', ...target(), '--prefix', prefix, '--json']);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
       packages: [
@@ -100,17 +108,17 @@ describe('redstate CLI (built binary, real Redis)', () => {
         { package: 'usage', prefix, applied: ['001-initial'] },
       ],
     });
-    const again = await redstate(['migrate', 'locks', 'usage', '--url', redis.url, '--prefix', prefix]);
+    const again = await redstate(['migrate', 'locks', 'usage', ...target(), '--prefix', prefix]);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`locks (prefix ${prefix}): up to date\nusage (prefix ${prefix}): up to date\n`);
   });
 
   it('migrate exits 1 and names the package when its ledger comes from a newer version', async () => {
     const prefix = redis.newPrefix();
-    expect((await redstate(['migrate', 'locks', '--url', redis.url, '--prefix', prefix])).code).toBe(0);
+    expect((await redstate(['migrate', 'locks', ...target(), '--prefix', prefix])).code).toBe(0);
     const ledgerKey = new Keyspace(prefix).unit('schema', 'locks').key('ledger');
     await redis.client.hset(ledgerKey, '999-from-the-future', '{}');
-    const out = await redstate(['migrate', 'locks', '--url', redis.url, '--prefix', prefix]);
+    const out = await redstate(['migrate', 'locks', ...target(), '--prefix', prefix]);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain(`locks (prefix ${prefix}): REFUSED SCHEMA_TOO_NEW`);
     expect(out.stdout).toContain('999-from-the-future');
@@ -122,11 +130,13 @@ describe('redstate CLI (built binary, real Redis)', () => {
     for (const sessionId of ['a', 'b', 'c']) {
       await usage.recordEntry({ sessionId, stepCount: 1, source: { type: 'agent', name: 'x' }, kind: 'tool', toolName: 't', success: true });
     }
-    const monitor = await redis.connect().monitor();
+    const monitors = await monitorServers(redis.client);
     const commands: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
-    const out = await redstate(['status', 'usage', '--url', redis.url, '--prefix', prefix, '--json']);
-    monitor.disconnect();
+    for (const monitor of monitors) {
+      monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
+    }
+    const out = await redstate(['status', 'usage', ...target(), '--prefix', prefix, '--json']);
+    for (const monitor of monitors) monitor.disconnect();
     expect(out.code).toBe(0);
     const [status] = (JSON.parse(out.stdout) as { packages: Array<{ migrations: string[]; indexes: Array<{ label: string; count: number }> }> }).packages;
     expect(status?.migrations).toEqual(['001-initial']);
@@ -143,7 +153,7 @@ describe('redstate CLI (built binary, real Redis)', () => {
     await hitl.create(request('a'));
     await hitl.create(request('b'));
     await hitl.resolve('a', { type: 'RESOLVED', actionId: 'yes', id: 'a', externalRef: 'x', feedbacks: {} });
-    const out = await redstate(['status', 'hitl', '--url', redis.url, '--prefix', table]);
+    const out = await redstate(['status', 'hitl', ...target(), '--prefix', table]);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('  requests: 2 (');
     expect(out.stdout).toContain('  pending requests: 1 (');

@@ -87,7 +87,7 @@ describe('Script on a standalone server', () => {
 
   it('a variadic script takes any number of keys, but at least one', async () => {
     const ks = new Keyspace(redis.prefix);
-    const keys = ['v1', 'v2', 'v3'].map((k) => ks.key(k));
+    const keys = ['v1', 'v2', 'v3'].map((k) => ks.unit('sum').key(k)); // one hash tag: runs on a cluster too
     expect(await sumAll.run(redis.client, keys, [1, 2, 3])).toEqual([1, 2, 3]);
     expect(await sumAll.run(redis.client, keys.slice(0, 1), [5])).toEqual([6]);
     await expect(sumAll.run(redis.client, [], [])).rejects.toThrow('takes at least one key');

@@ -29,7 +29,7 @@ describe('three deployments in separate processes', () => {
   it('a killed instance leaves the live set within heartbeatTtl; the others never do', async () => {
     const prefix = redis.newPrefix();
     const ids = ['dep-a', 'dep-b', 'dep-c'];
-    procs.push(...(await Promise.all(ids.map((id) => startChild(redis.url, prefix, id)))));
+    procs.push(...(await Promise.all(ids.map((id) => startChild(redis.endpoint, prefix, id)))));
     const observer = new RedisDeploymentService({ heartbeatInterval: 100, heartbeatTtl: TTL }, redis.client, { keyPrefix: prefix });
     const liveIds = async () => (await observer.listLive()).map((d) => d.deploymentId).sort();
     expect(await liveIds()).toEqual(ids);

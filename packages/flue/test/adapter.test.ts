@@ -1,6 +1,6 @@
 import { type DispatchInput, PersistedFormatVersionError } from '@flue/runtime/adapter';
 import { RedstateError, SchemaLedger, ValidationError, verifyScripts } from '@redstate/core';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { FlueFormatVersionError, FlueKeys, flueMigrations, flueRedis, flueScripts } from '../src/index.js';
 import { dispatch, readyDispatch, serverMs } from './helpers.js';
@@ -9,14 +9,7 @@ const redis = useTestRedis('flue-adapter');
 
 async function keysUnder(prefix: string): Promise<string[]> {
   // SCAN only in tests, to look at what the adapter stored.
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return found.sort();
+  return (await keysMatching(redis.client, `${prefix}:*`)).sort();
 }
 
 describe('scripts', () => {
@@ -160,7 +153,7 @@ describe('admissions with image chunks', () => {
     const results = await Promise.all(stores.map((s) => s.submissionStore.admitDispatch(input)));
     expect(results.every((r) => r.kind === 'submission' && r.submission.sequence === 1)).toBe(true);
     expect(await redis.client.hlen(new FlueKeys(prefix).chunks('pic'))).toBe(3);
-    const [, staged] = await redis.client.scan('0', 'MATCH', `${prefix}:*stage*`, 'COUNT', 10_000);
+    const staged = await keysMatching(redis.client, `${prefix}:*stage*`);
     expect(staged).toEqual([]);
     const other = { ...input, message: { ...message, attachments: [{ type: 'image', data: `${'k'.repeat(699_999)}z`, mimeType: 'image/png' }] } };
     expect(await stores[0]!.submissionStore.admitDispatch(other as DispatchInput)).toEqual({ kind: 'conflict' });
@@ -217,7 +210,7 @@ describe('retention', () => {
     expect(await store.settleQueuedSubmission('later', 'failed', 'y')).toBe(true);
     expect(await store.getSubmission('pic')).toBeNull();
     expect(await redis.client.exists(chunkKey)).toBe(0);
-    const [, staged] = await redis.client.scan('0', 'MATCH', `${prefix}:*stage*`, 'COUNT', 10_000);
+    const staged = await keysMatching(redis.client, `${prefix}:*stage*`);
     expect(staged).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 // Runs in a separate Node process: appends one batch to a stream through the adapter source.
-// Usage: node --experimental-transform-types test/append-process.mjs <redisUrl> <prefix> <path> <producerJson> <sequence>
+// Usage: node --experimental-transform-types test/append-process.mjs <endpoint: redis:// or redis-cluster://> <prefix> <path> <producerJson> <sequence>
 import { register } from 'node:module';
 
 register(
@@ -14,9 +14,9 @@ register(
 );
 
 const [url, prefix, path, producerJson, sequence] = process.argv.slice(2);
-const { Redis } = await import('ioredis');
+const { connectTo } = await import('@redstate/testing');
 const { flueRedis } = await import('../src/index.ts');
-const client = new Redis(url);
+const client = connectTo(url);
 const adapter = flueRedis(client, { keyPrefix: prefix, inspectServer: false });
 const { conversationStreamStore } = await adapter.connect();
 const producer = JSON.parse(producerJson);

@@ -2,7 +2,7 @@ import { AttachmentConflictError, ConversationStreamStoreError, createAttachment
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, onClusterTarget, serverConnections, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { flueRedis, SPILL_BYTES } from '../src/index.js';
 import { producerOn, userRecord } from './helpers.js';
@@ -69,7 +69,7 @@ describe('subscribe across processes', () => {
           '--experimental-transform-types',
           '--no-warnings',
           fileURLToPath(new URL('./append-process.mjs', import.meta.url)),
-          redis.url,
+          redis.endpoint,
           prefix,
           PATH,
           JSON.stringify({ producerId: producer.producerId, producerEpoch: producer.producerEpoch, incarnation: producer.incarnation }),
@@ -93,30 +93,22 @@ describe('subscribe across processes', () => {
 
   it('close() ends the subscriber connection it opened and leaves the user client open', async () => {
     const prefix = redis.newPrefix('sub');
-    const client = redis.connect();
+    const userName = `user-${prefix}`;
+    const client = redis.connect({ connectionName: userName });
     const adapter = flueRedis(client, { keyPrefix: prefix });
     const { conversationStreamStore } = await adapter.connect();
-    const name = `name=redstate-flue-sub:${prefix} `;
-    const subscribers = async () => String(await redis.client.client('LIST')).split('\n').filter((l) => l.includes(name));
+    // Cluster.duplicate() takes no connection name: ioredis names a cluster's subscriber
+    // connection after the user client's (`ioredis-cluster(subscriber):<name>`).
+    const ours = (n: string) => (onClusterTarget() ? n.endsWith(`:${userName}`) : n === `redstate-flue-sub:${prefix}`);
+    const subscribers = async () =>
+      (await serverConnections(redis.client)).filter((c) => ours(c.name) && !c.line.includes(' sub=0 ')).map((c) => c.line);
     const off = conversationStreamStore.subscribe(PATH, () => {});
-    let seen: string[] = [];
-    await waitFor(() => {
-      void subscribers().then((l) => {
-        seen = l;
-      });
-      return seen.length > 0;
-    });
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toContain('sub=1');
+    // Awaited polls: a poll still in flight when the file closes its clients would fail.
+    await expect.poll(subscribers, { timeout: 10_000 }).toHaveLength(1);
+    expect((await subscribers())[0]).toContain('sub=1');
     off();
     await adapter.close();
-    await waitFor(() => {
-      void subscribers().then((l) => {
-        seen = l;
-      });
-      return seen.length === 0;
-    });
-    expect(seen).toEqual([]);
+    await expect.poll(subscribers, { timeout: 10_000 }).toEqual([]);
     expect(client.status).toBe('ready');
     expect(await client.ping()).toBe('PONG');
   });
@@ -141,7 +133,7 @@ describe('big batches', () => {
     await expect(
       stream.append({ path: PATH, ...producer, producerSequence: 5, records: [userRecord('x', 'y'.repeat(SPILL_BYTES * 2))] }),
     ).rejects.toBeInstanceOf(ConversationStreamStoreError);
-    const [, keys] = await redis.client.scan('0', 'MATCH', `${prefix}:*spill*`, 'COUNT', 10_000);
+    const keys = await keysMatching(redis.client, `${prefix}:*spill*`);
     expect(keys).toEqual([]);
     expect(await stream.getMeta(PATH)).toMatchObject({ nextOffset: '-1', nextProducerSequence: 0 });
   });
@@ -153,7 +145,7 @@ describe('big batches', () => {
     const input = { path: PATH, ...producer, producerSequence: 0, records: [userRecord('x', 'z'.repeat(SPILL_BYTES * 2))] };
     const first = await stream.append(input);
     expect(await stream.append(input)).toEqual(first);
-    const [, keys] = await redis.client.scan('0', 'MATCH', `${prefix}:*spill*`, 'COUNT', 10_000);
+    const keys = await keysMatching(redis.client, `${prefix}:*spill*`);
     expect(keys).toHaveLength(1);
   });
 });
@@ -233,7 +225,7 @@ describe('attachments', () => {
     const attachment = await createAttachmentRef({ id: 'img', mimeType: 'image/png', bytes });
     const input = { streamPath: PATH, attachment, bytes, conversationId: 'c1' };
     await expect(Promise.all(stores.map((s) => s.attachmentStore.put(input)))).resolves.toEqual(stores.map(() => undefined));
-    const [, staged] = await redis.client.scan('0', 'MATCH', `${prefix}:*stage*`, 'COUNT', 10_000);
+    const staged = await keysMatching(redis.client, `${prefix}:*stage*`);
     expect(staged).toEqual([]);
     expect(await stores[0]!.attachmentStore.get({ streamPath: PATH, conversationId: 'c1', attachmentId: 'img' })).toEqual({
       attachment,

@@ -1,5 +1,5 @@
 import { ValidationError } from '@redstate/core';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { DuplicateIdError, RedisHitlState, TokenInUseError } from '../src/index.js';
 import { newRecord, newState } from './helpers.js';
@@ -8,7 +8,7 @@ describe('RedisHitlState bad input', () => {
   const redis = useTestRedis('hitl-bad');
 
   async function snapshot(state: RedisHitlState): Promise<string[]> {
-    return (await redis.client.keys(`${state.keys.keyspace.prefix}:*`)).sort();
+    return (await keysMatching(redis.client, `${state.keys.keyspace.prefix}:*`)).sort();
   }
 
   it('rejects bad records with ValidationError and writes nothing', async () => {

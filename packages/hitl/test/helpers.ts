@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '@redstate/core';
+import { keysMatching } from '@redstate/testing';
 import { type NewHumanRequestRecord, RedisHitlState, type ResolvedResult } from '../src/index.js';
 
 /** A table name unique to one test (identifiers only, like the seed package requires). */
@@ -27,6 +28,6 @@ export function resolved(id: string, actionId = 'approve'): ResolvedResult {
 }
 
 /** Every key stored under a table's prefix (tests only: operations never scan). */
-export async function keysOf(client: RedisClient & { keys(pattern: string): Promise<string[]> }, state: RedisHitlState): Promise<string[]> {
-  return (await client.keys(`${state.keys.keyspace.prefix}:*`)).sort();
+export async function keysOf(client: RedisClient, state: RedisHitlState): Promise<string[]> {
+  return (await keysMatching(client, `${state.keys.keyspace.prefix}:*`)).sort();
 }

@@ -1,5 +1,5 @@
 import { CorruptDataError, SchemaTooNewError } from '@redstate/core';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { RedisHitlState, TokenInUseError } from '../src/index.js';
 import { expectedRecord, legacyRecords, writeLegacy } from './legacy-fixture.js';
@@ -122,10 +122,10 @@ describe('upgrading from @hitl-sdk/state-ioredis 1.x', () => {
     const prefix = state.keys.keyspace.prefix;
     await writeLegacy(redis.client, prefix, legacyRecords(3), '003');
     await redis.client.sadd(`${prefix}:meta:migrations`, '004-something-newer');
-    const before = (await redis.client.keys(`${prefix}:*`)).sort();
+    const before = (await keysMatching(redis.client, `${prefix}:*`)).sort();
     await expect(state.ensureSchema()).rejects.toBeInstanceOf(SchemaTooNewError);
     await expect(state.get('old-000')).rejects.toBeInstanceOf(SchemaTooNewError);
-    expect((await redis.client.keys(`${prefix}:*`)).sort()).toEqual(before);
+    expect((await keysMatching(redis.client, `${prefix}:*`)).sort()).toEqual(before);
   });
 
   it('a corrupt legacy record stops the migration (not recorded); after fixing it a retry completes', async () => {
@@ -156,6 +156,6 @@ describe('upgrading from @hitl-sdk/state-ioredis 1.x', () => {
   it('a fresh deployment applies everything without touching legacy keys', async () => {
     const state = new RedisHitlState(redis.client, { tableName: uniqueTable('fresh') });
     expect((await state.ensureSchema()).applied).toEqual(['001-initial', '002-sorted-indexes', '003-namespace-indexes', '004-tagged-layout']);
-    expect(await redis.client.keys(`${state.keys.keyspace.prefix}:*`)).toEqual([`${state.keys.keyspace.prefix}:{schema:hitl}:ledger`]);
+    expect(await keysMatching(redis.client, `${state.keys.keyspace.prefix}:*`)).toEqual([`${state.keys.keyspace.prefix}:{schema:hitl}:ledger`]);
   });
 });

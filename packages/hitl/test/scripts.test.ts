@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptDataError, verifyScripts } from '@redstate/core';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeExternalIds, encodeExternalIds } from '../src/ext-ids.js';
@@ -54,7 +54,7 @@ describe('hitl scripts', () => {
     await state.resolve('a:1', { type: 'TIMED_OUT', id: 'a:1', externalRef: '' });
     await state.setExternalId('a:1', 'ext 1');
     const k = state.keys;
-    const stored = (await redis.client.keys(`${k.keyspace.prefix}:*`)).sort();
+    const stored = (await keysMatching(redis.client, `${k.keyspace.prefix}:*`)).sort();
     expect(stored).toEqual(
       [
         ...k.requestReadKeys(),

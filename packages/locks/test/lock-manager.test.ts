@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { LockLostError, RedisLockManager } from '../src/index.js';
 
@@ -123,7 +123,7 @@ describe('RedisLockManager contract', () => {
     expect(keys.lock).toBe(`${prefix}:{tenant%3A%7Ba%7D%2A%20b%2F%C3%BC}:lock`);
     expect(keys.token).toBe(`${prefix}:{tenant%3A%7Ba%7D%2A%20b%2F%C3%BC}:token`);
     expect(await redis.client.hgetall(keys.lock)).toMatchObject({ owner: 'o', token: '1' });
-    const found = await scanAll(redis.client, `${prefix}:*`);
+    const found = await keysMatching(redis.client, `${prefix}:*`);
     expect(found.filter((k) => !k.includes('{schema:locks}')).sort()).toEqual([keys.lock, keys.token].sort());
     // Ids that differ only by characters Keyspace escapes never share keys.
     expect(m.lockKeys('a:b').lock).not.toBe(m.lockKeys('a%3Ab').lock);
@@ -163,14 +163,3 @@ describe('RedisLockManager contract', () => {
     expect(await fresh.ensureSchema()).toEqual({ applied: ['001-initial'], current: ['001-initial'] });
   });
 });
-
-async function scanAll(client: import('ioredis').Redis, pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return out;
-}

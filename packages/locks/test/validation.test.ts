@@ -1,4 +1,4 @@
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { MAX_TTL_MS, RedisLockManager, ValidationError } from '../src/index.js';
 
@@ -40,7 +40,7 @@ describe('bad input', () => {
     await expect(m.isLocked('')).rejects.toBeInstanceOf(ValidationError);
     await expect(m.getLock('')).rejects.toBeInstanceOf(ValidationError);
     await expect(m.withLock('k', () => 1, { refreshIntervalMs: 0 })).rejects.toBeInstanceOf(ValidationError);
-    const [, keys] = await redis.client.scan('0', 'MATCH', `${prefix}:*`, 'COUNT', 10_000);
+    const keys = await keysMatching(redis.client, `${prefix}:*`);
     expect(keys).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { RedisUsageStore } from '../src/index.js';
 import { tokens } from './helpers.js';
@@ -15,11 +15,11 @@ describe('retention and the session index', () => {
     await s.recordEntry({ ...base, kind: 'tool', toolName: 't', success: true });
     await s.recordEntry({ ...base, kind: 'subagent', agentName: 'x', subSessionId: 'y' });
     await s.recordEntry({ ...base, kind: 'custom', name: 'c', value: 2 });
-    const keys = await redis.client.keys(`${prefix}:usage:{live}:*`);
+    const keys = await keysMatching(redis.client, `${prefix}:usage:{live}:*`);
     expect(keys).toHaveLength(7);
     for (const key of keys) await redis.client.expire(key, 5);
     await s.recordEntry({ ...base, id: 'fixed', kind: 'tokens', model: 'm', tokens: { prompt: 1, completion: 1 } });
-    const all = await redis.client.keys(`${prefix}:usage:{live}:*`);
+    const all = await keysMatching(redis.client, `${prefix}:usage:{live}:*`);
     expect(all).toHaveLength(8);
     for (const key of all) expect(await redis.client.ttl(key), key).toBeGreaterThan(90);
     for (const key of all) await redis.client.expire(key, 5);
@@ -31,7 +31,7 @@ describe('retention and the session index', () => {
     const prefix = redis.newPrefix();
     const s = new RedisUsageStore(redis.client, { keyPrefix: prefix, ttlSeconds: 0 });
     await s.recordEntry(tokens('forever'));
-    for (const key of await redis.client.keys(`${prefix}:usage:{forever}:*`)) expect(await redis.client.ttl(key)).toBe(-1);
+    for (const key of await keysMatching(redis.client, `${prefix}:usage:{forever}:*`)) expect(await redis.client.ttl(key)).toBe(-1);
     expect((await s.findSessionIds()).sessionIds).toEqual(['forever']);
   });
 
@@ -77,7 +77,7 @@ describe('retention and the session index', () => {
     const ids = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `é-${i}` : i % 3 === 1 ? `Z${i}` : `a${i}`));
     await Promise.all(ids.map((id) => s.recordEntry(tokens(id))));
     await Promise.all(Array.from({ length: 15 }, (_, i) => short.recordEntry(tokens(`gone-${i}`))));
-    const shardKeys = await redis.client.keys(`${prefix}:usage:{index:sessions:*}:by-id`);
+    const shardKeys = await keysMatching(redis.client, `${prefix}:usage:{index:sessions:*}:by-id`);
     expect(shardKeys.length).toBe(5);
     await sleep(1200);
     const expected = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));

@@ -1,5 +1,5 @@
 import { ConflictError, ValidationError, verifyScripts } from '@redstate/core';
-import { useTestRedis } from '@redstate/testing/vitest';
+import { keysMatching, useTestRedis } from '@redstate/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { RedisUsageStore, type UsageEntryInput, usageScripts } from '../src/index.js';
 import { tokens } from './helpers.js';
@@ -105,7 +105,7 @@ describe('RedisUsageStore contract', () => {
     const prefix = redis.newPrefix();
     const s = new RedisUsageStore(redis.client, { keyPrefix: prefix });
     await s.ensureSchema();
-    const keysBefore = (await redis.client.keys(`${prefix}*`)).sort();
+    const keysBefore = (await keysMatching(redis.client, `${prefix}*`)).sort();
     const good = tokens('bad') as Extract<UsageEntryInput, { kind: 'tokens' }>;
     const cases: [unknown, RegExp][] = [
       [{ ...good, kind: 'bogus' }, /kind/],
@@ -135,7 +135,7 @@ describe('RedisUsageStore contract', () => {
     await expect(s.findSessionIds({ cursor: '!!!' })).rejects.toBeInstanceOf(ValidationError);
     expect(() => new RedisUsageStore(redis.client, { ttlSeconds: -1 })).toThrow(ValidationError);
     expect(() => new RedisUsageStore(redis.client, { keyPrefix: 'a b' })).toThrow(ValidationError);
-    expect((await redis.client.keys(`${prefix}*`)).sort()).toEqual(keysBefore);
+    expect((await keysMatching(redis.client, `${prefix}*`)).sort()).toEqual(keysBefore);
   });
 
   it('keeps user JSON exactly as written (empty arrays and objects, large numbers, unicode)', async () => {
@@ -153,7 +153,7 @@ describe('RedisUsageStore contract', () => {
     const weird = 'a:b{c}* d/é';
     await s.recordEntry(tokens(weird, { model: '__proto__' }));
     await s.recordEntry({ kind: 'tool', sessionId: weird, stepCount: 1, timestamp: 5, source: { type: 'agent', name: 'a' }, toolName: 'constructor', success: true });
-    const keys = (await redis.client.keys(`${prefix}:usage:{*`)).sort();
+    const keys = (await keysMatching(redis.client, `${prefix}:usage:{*`)).sort();
     expect(keys).toEqual(
       [
         `${prefix}:usage:{a%3Ab%7Bc%7D%2A%20d%2F%C3%A9}:by-step`,
@@ -183,9 +183,9 @@ describe('RedisUsageStore contract', () => {
     await s.recordEntry({ ...base, kind: 'subagent', agentName: 'x', subSessionId: 'kid' });
     await s.recordEntry({ ...base, kind: 'custom', name: 'c', value: 1 });
     await s.recordEntry(tokens('kept'));
-    expect(await redis.client.keys(`${prefix}:usage:{doomed}:*`)).toHaveLength(8);
+    expect(await keysMatching(redis.client, `${prefix}:usage:{doomed}:*`)).toHaveLength(8);
     expect(await s.delete('doomed')).toBe(true);
-    expect(await redis.client.keys(`${prefix}:usage:{doomed}:*`)).toEqual([]);
+    expect(await keysMatching(redis.client, `${prefix}:usage:{doomed}:*`)).toEqual([]);
     expect(await s.exists('doomed')).toBe(false);
     expect((await s.findSessionIds()).sessionIds).toEqual(['kept']);
     expect(await s.exists('kept')).toBe(true);

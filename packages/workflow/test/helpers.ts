@@ -1,4 +1,5 @@
 import { Keyspace, type RedisClient } from '@redstate/core';
+import { keysMatching } from '@redstate/testing';
 import { WorkflowKeys } from '../src/keys.js';
 import { RedisWorkflowRunService, RedisWorkflowService, type RedisWorkflowServiceOptions } from '../src/index.js';
 
@@ -12,14 +13,7 @@ export function services(client: RedisClient, prefix: string, options: RedisWork
 
 /** Every key stored under a test prefix (tests only; operations never scan). */
 export async function keysUnder(client: RedisClient, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await (client as import('ioredis').Redis).scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return found.sort();
+  return (await keysMatching(client, `${prefix}:*`)).sort();
 }
 
 /** The key layout a service with this prefix and partition count uses. */

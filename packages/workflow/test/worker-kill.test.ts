@@ -20,6 +20,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
   throw new Error(`gave up waiting for ${what}`);
 }
 
+// BullMQ always runs on `redis.url` (the standalone server); the workflow state on `redis.endpoint`.
 describe('remote mode survives a killed worker process', () => {
   const redis = useTestRedis('wf-kill');
   const children: ChildProcess[] = [];
@@ -28,7 +29,7 @@ describe('remote mode survives a killed worker process', () => {
   });
 
   function startWorker(prefix: string, hang: boolean): Promise<ChildProcess> {
-    const child = fork(workerScript, { env: { ...process.env, REDIS_URL: redis.url, PREFIX: prefix, HANG: hang ? '1' : '0' }, stdio: 'inherit' });
+    const child = fork(workerScript, { env: { ...process.env, REDIS_URL: redis.url, ENDPOINT: redis.endpoint, PREFIX: prefix, HANG: hang ? '1' : '0' }, stdio: 'inherit' });
     children.push(child);
     return new Promise((resolve, reject) => {
       child.once('message', () => resolve(child));
