@@ -1,30 +1,12 @@
 import { type AgentStatus, RedisStateStore } from '@redstate/agent-state';
 import { RedisChannelStore } from '@redstate/channels';
-import { RedstateError } from '@redstate/core';
 import { type HumanRequestRecord, type HumanRequestStatus, RedisHitlState } from '@redstate/hitl';
 import { useTestRedis } from '@redstate/testing/vitest';
-import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { assert, beforeAll, describe, expect, it } from 'vitest';
-import { scale } from '../src/report.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONNECTIONS, checkRounds, conn, MAX_OPS, NUM_RUNS, type Outcome, outcome, type RaceSpec, rounds } from '../src/model-check.js';
 
 const redis = useTestRedis('models');
-const CONNECTIONS = 3;
-const NUM_RUNS = scale(300, 40);
-const MAX_OPS = scale(80, 40);
-
-type Outcome = { readonly ok: unknown } | { readonly error: string };
-
-/** Runs `fn` and reduces it to what the model predicts: the value, or the error's code. */
-async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: await fn() };
-  } catch (error) {
-    return { error: RedstateError.isInstance(error) ? error.code : `UNTYPED ${String(error)}` };
-  }
-}
-
-const conn = fc.integer({ min: 0, max: CONNECTIONS - 1 });
 
 describe('models: commands from 3 connections against an in-memory model', () => {
   const clients: ReturnType<typeof redis.connect>[] = [];
@@ -337,45 +319,6 @@ describe('models: commands from 3 connections against an in-memory model', () =>
     );
   }, 60_000);
 });
-
-/**
- * A model for the racing tests: operations of one round run concurrently, one per connection,
- * and their answers must be explained by SOME order of applying them to the model
- * (linearizability). The models are plain JSON objects, so every candidate state can be cloned.
- */
-interface RaceSpec<M, Op> {
-  readonly init: () => M;
-  /** Applies `op` to `model` (mutating it) and returns what the store must answer. */
-  readonly apply: (model: M, op: Op) => Outcome;
-  readonly run: (connection: number, op: Op) => Promise<Outcome>;
-}
-
-function permutations(n: number): number[][] {
-  if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, k) => [...p.slice(0, k), n - 1, ...p.slice(k)]));
-}
-
-async function checkRounds<M, Op>(spec: RaceSpec<M, Op>, rounds: readonly (readonly Op[])[]): Promise<void> {
-  let candidates: M[] = [spec.init()];
-  for (const [r, ops] of rounds.entries()) {
-    const got = await Promise.all(ops.map((op, c) => spec.run(c, op)));
-    const next = new Map<string, M>();
-    for (const state of candidates) {
-      for (const order of permutations(ops.length)) {
-        const model = structuredClone(state);
-        const predicted: Outcome[] = [];
-        // Cloned at once: a later op of the same order must not mutate an earlier answer.
-        for (const k of order) predicted[k] = structuredClone(spec.apply(model, ops[k] as Op));
-        if (isDeepStrictEqual(predicted, got)) next.set(JSON.stringify(model), model);
-      }
-    }
-    if (next.size === 0) assert.fail(`round ${r}: ${JSON.stringify(ops)} answered ${JSON.stringify(got)}, which no order explains`);
-    candidates = [...next.values()];
-  }
-}
-
-const rounds = <Op>(op: fc.Arbitrary<Op>) =>
-  fc.array(fc.array(op, { minLength: 1, maxLength: CONNECTIONS }), { minLength: 1, maxLength: scale(30, 15) });
 
 describe('models: 3 connections racing, every round explained by some order of the model', () => {
   const clients: ReturnType<typeof redis.connect>[] = [];
