@@ -46,4 +46,4 @@ export {
 export { defineScript, isNoScriptError, Script, type ScriptArg, type ScriptDefinition, type ScriptSource, verifyScripts } from './script.js';
 export { coreScriptErrors, type ErrorFactory, mapRedisError, type ScriptErrorMap, withMappedErrors } from './script-errors.js';
 export { idSchema, MAX_ID_LENGTH, parseInput, parseStored, parseStoredJson, positiveIntSchema, toJson } from './validation.js';
-export { type BatchOutcome, DEFAULT_MAX_BATCH, type SendBatch, TickBatcher } from './tick-batcher.js';
+export { type BatchOutcome, batchGroupOf, DEFAULT_MAX_BATCH, type SendBatch, TickBatcher } from './tick-batcher.js';

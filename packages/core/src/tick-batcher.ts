@@ -1,4 +1,6 @@
+import { isCluster, type RedisClient } from './client.js';
 import { CorruptDataError } from './errors.js';
+import { hashTagOf } from './keyspace.js';
 
 /** What one item of a batch came to: its value, or the error that item alone fails with. */
 export type BatchOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
@@ -86,4 +88,12 @@ export class TickBatcher<I, R> {
       },
     );
   }
+}
+
+/**
+ * How to group a {@link TickBatcher}'s items by key so one script may run them together: all
+ * in one group on a single server, one group per hash tag on a Cluster.
+ */
+export function batchGroupOf(client: RedisClient): (key: string) => string {
+  return isCluster(client) ? hashTagOf : () => '';
 }

@@ -3,9 +3,8 @@ import { hostname } from 'node:os';
 import {
   CorruptDataError,
   type EnsureSchemaResult,
-  hashTagOf,
+  batchGroupOf,
   idSchema,
-  isCluster,
   isRedisClient,
   Keyspace,
   withMappedErrors,
@@ -107,7 +106,7 @@ export class RedisLockManager {
     const { keys, args } = lockOpsArgs(items);
     return lockOpsScript.run(this.redis, keys, args);
   });
-  private readonly onCluster: boolean;
+  private readonly groupOf: (key: string) => string;
 
   constructor(
     private readonly redis: RedisClient,
@@ -117,7 +116,7 @@ export class RedisLockManager {
     const opts = parseInput(managerOptionsSchema, options, 'RedisLockManager options');
     this.keyspace = new Keyspace(opts.keyPrefix ?? DEFAULT_KEY_PREFIX);
     this.defaultTTLMs = opts.defaultTTLMs ?? DEFAULT_TTL_MS;
-    this.onCluster = isCluster(redis);
+    this.groupOf = batchGroupOf(redis);
     this.ledger = new SchemaLedger(redis, {
       namespace: 'locks',
       keyspace: this.keyspace,
@@ -229,7 +228,7 @@ export class RedisLockManager {
   }
 
   private runLockOp(op: LockOp): Promise<LockOpReply> {
-    return this.lockOps.submit(this.onCluster ? hashTagOf(op.keys.lock) : '', op);
+    return this.lockOps.submit(this.groupOf(op.keys.lock), op);
   }
 
   private async acquireLoop(

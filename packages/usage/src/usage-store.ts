@@ -4,9 +4,8 @@ import {
   Batch,
   CorruptDataError,
   type EnsureSchemaResult,
-  hashTagOf,
+  batchGroupOf,
   idSchema,
-  isCluster,
   Keyspace,
   withMappedErrors,
   parseInput,
@@ -65,7 +64,7 @@ export class RedisUsageStore {
   private readonly ttlSeconds: number;
   private readonly shards: readonly IndexKeys[];
   private readonly ledger: SchemaLedger;
-  private readonly onCluster: boolean;
+  private readonly groupOf: (key: string) => string;
   // Entries recorded in the same tick share one record-entries run (plus one index-touch per
   // index shard) in one pipeline; each entry is still decided as if alone. On a Cluster only
   // entries of the same session share a run.
@@ -79,7 +78,7 @@ export class RedisUsageStore {
     const opts = parseInput(usageStoreOptionsSchema, options, 'RedisUsageStore options');
     this.keyspace = new Keyspace(opts?.keyPrefix ?? DEFAULT_PREFIX).child('usage');
     this.ttlSeconds = opts?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-    this.onCluster = isCluster(client);
+    this.groupOf = batchGroupOf(client);
     this.shards = indexShardKeys(this.keyspace, opts?.indexShards ?? 1);
     this.ledger = new SchemaLedger(client, {
       namespace: 'usage',
@@ -108,7 +107,7 @@ export class RedisUsageStore {
     const json = toJson(stored, 'usage entry');
     const keys = this.keys(stored.sessionId);
     const pending = { sessionId: stored.sessionId, keys: keys.all, args: recordArgs(stored, json, timestamp !== undefined) };
-    const recorded = await this.records.submit(this.onCluster ? hashTagOf(keys.rollup) : '', pending);
+    const recorded = await this.records.submit(this.groupOf(keys.rollup), pending);
     return { id: stored.id, recorded };
   }
 

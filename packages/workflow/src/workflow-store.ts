@@ -4,8 +4,7 @@ import {
   Batch,
   type BatchOutcome,
   type EnsureSchemaResult,
-  hashTagOf,
-  isCluster,
+  batchGroupOf,
   idSchema,
   Keyspace,
   withMappedErrors,
@@ -83,9 +82,8 @@ export class WorkflowStore {
     this.keyspace = new Keyspace(options.keyPrefix);
     this.keys = new WorkflowKeys(this.keyspace, options.partitions);
     this.ledger = createLedger(client, this.keyspace, this.keys);
-    const onCluster = isCluster(client);
     this.runReads = new TickBatcher((keys) => this.readRunHashes(keys));
-    this.readGroup = (key) => (onCluster ? hashTagOf(key) : '');
+    this.readGroup = batchGroupOf(client);
   }
 
   async ensureSchema(): Promise<EnsureSchemaResult> {
