@@ -5,7 +5,7 @@ import { hashTagOf } from './keyspace.js';
 /** What one item of a batch came to: its value, or the error that item alone fails with. */
 export type BatchOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
-/** Sends one batch (items in call order) in one round trip; answers one outcome per item. */
+/** Sends one batch (items in submission order) in one round trip; answers one outcome per item. */
 export type SendBatch<I, R> = (items: readonly I[]) => Promise<readonly BatchOutcome<R>[]>;
 
 interface Pending<I, R> {

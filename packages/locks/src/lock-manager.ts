@@ -100,7 +100,7 @@ export class RedisLockManager {
   readonly defaultTTLMs: number;
   private readonly ledger: SchemaLedger;
   // Acquires and releases issued in the same tick share one script run (one round trip for
-  // all of them, each item handled exactly as alone, in call order). On a Cluster only items of
+  // all of them, each item handled exactly as alone, in submission order). On a Cluster only items of
   // one lock key share a run.
   private readonly lockOps = new TickBatcher<LockOp, LockOpReply>((items) => {
     const { keys, args } = lockOpsArgs(items);

@@ -1,4 +1,4 @@
--- Runs the lock acquires and releases one client issued in the same tick, in call order.
+-- Runs the lock acquires and releases one client issued in the same tick, in submission order.
 -- Item i (1-based) uses KEYS[2i-1] lock hash (value, owner, token, at; expires with the lease)
 -- and KEYS[2i] fencing counter (no TTL: never reset, so tokens only grow; unused by releases).
 -- ARGV per item i, from ARGV[4i-3]: op ('a' acquire, 'r' release), random lock value, owner, ttl ms
