@@ -12,9 +12,9 @@ const redis = useTestRedis('models-wf-usage');
 
 /**
  * Racing rounds with up to CONNECTIONS + 2 operations, each on the connection it names: two
- * calls on one store in the same tick are coalesced by usage recordEntry and workflow getRun
- * (one script run for both), so these rounds also check that coalescing keeps each call's
- * own semantics.
+ * calls on one store in the same tick are coalesced by usage recordEntry (one script run for
+ * both), so these rounds also check that coalescing keeps each call's own semantics; for
+ * workflow they put concurrent calls on one store as well.
  */
 const crowdedRounds = <Op>(op: fc.Arbitrary<Op>) =>
   fc.array(fc.array(op, { minLength: 1, maxLength: CONNECTIONS + 2 }), { minLength: 1, maxLength: scale(30, 15), size: 'medium' });
@@ -559,7 +559,7 @@ describe('models (workflow, usage): racing rounds, every round explained by some
     for (let c = 0; c < CONNECTIONS; c++) clients.push(redis.connect());
   });
 
-  it('workflow: racing createRun / updateRunStatus / insertStepState / setStep* / createRetryAttempt / getRun (coalesced) / getRunHistory / listRuns / deleteRun', async () => {
+  it('workflow: racing createRun / updateRunStatus / insertStepState / setStep* / createRetryAttempt / getRun / getRunHistory / listRuns / deleteRun', async () => {
     // Runs are referenced by creation number; a round refers only to runs created in earlier rounds.
     const plans = crowdedRounds(rawWfOp).map((raw) => {
       let created = 0;

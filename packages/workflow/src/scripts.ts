@@ -1,4 +1,4 @@
-import { asArray, asFieldMap, asInteger, asString, CorruptDataError, defineScript, type Script } from '@redstate/core';
+import { asArray, asInteger, asString, CorruptDataError, defineScript, type Script } from '@redstate/core';
 import { workflowScriptErrors as errors } from './errors.js';
 import { lua } from './generated/lua.js';
 
@@ -43,7 +43,6 @@ export const lockRenew = defineScript({ ...lua.lockRenew, reply: asInteger, erro
 export const lockRelease = defineScript({ ...lua.lockRelease, reply: asInteger, errors });
 export const versionUpsert = defineScript({ ...lua.versionUpsert, reply: asInteger, errors });
 export const versionStatus = defineScript({ ...lua.versionStatus, reply: asInteger, errors });
-export const readRuns = defineScript({ ...lua.readRuns, reply: (raw) => asArray(raw).map(asFieldMap), errors });
 
 /** Every script of this package, for `verifyScripts`. */
 export const workflowScripts: readonly Script<unknown>[] = [
@@ -59,5 +58,4 @@ export const workflowScripts: readonly Script<unknown>[] = [
   lockRelease,
   versionUpsert,
   versionStatus,
-  readRuns,
 ];

@@ -2,9 +2,7 @@ import type { SerializedError } from '@pikku/core';
 import type { WorkflowPlannedStep, WorkflowRun, WorkflowRunWire, WorkflowStatus, WorkflowVersionStatus } from '@pikku/core/workflow';
 import {
   Batch,
-  type BatchOutcome,
   type EnsureSchemaResult,
-  batchGroupOf,
   idSchema,
   Keyspace,
   withMappedErrors,
@@ -14,7 +12,6 @@ import {
   parseStoredJson,
   type RedisClient,
   type SchemaLedger,
-  TickBatcher,
   toJson,
   ValidationError,
 } from '@redstate/core';
@@ -69,10 +66,6 @@ export class WorkflowStore {
   readonly keyspace: Keyspace;
   readonly keys: WorkflowKeys;
   private readonly ledger: SchemaLedger;
-  // getRun calls issued in the same tick read their run hashes in one script run (per
-  // partition on a Cluster); a lone call is a plain HGETALL.
-  private readonly runReads: TickBatcher<string, Record<string, string>>;
-  private readonly readGroup: (key: string) => string;
   private ready: Promise<void> | undefined;
 
   constructor(
@@ -82,8 +75,6 @@ export class WorkflowStore {
     this.keyspace = new Keyspace(options.keyPrefix);
     this.keys = new WorkflowKeys(this.keyspace, options.partitions);
     this.ledger = createLedger(client, this.keyspace, this.keys);
-    this.runReads = new TickBatcher((keys) => this.readRunHashes(keys));
-    this.readGroup = batchGroupOf(client);
   }
 
   async ensureSchema(): Promise<EnsureSchemaResult> {
@@ -154,18 +145,8 @@ export class WorkflowStore {
   async getRun(id: string): Promise<WorkflowRun | null> {
     const parsed = parseRunId(id);
     if (!parsed) return null;
-    const key = this.keys.runHash(id);
-    const hash = await this.runReads.submit(this.readGroup(key), key);
+    const hash = await this.call(() => this.client.hgetall(this.keys.runHash(id)));
     return decodeRun(id, hash);
-  }
-
-  private async readRunHashes(keys: readonly string[]): Promise<BatchOutcome<Record<string, string>>[]> {
-    const [only] = keys;
-    const hashes =
-      keys.length === 1 && only !== undefined
-        ? [asHash(await this.call(() => this.client.hgetall(only)))]
-        : await scripts.readRuns.run(this.client, keys);
-    return hashes.map((value) => ({ ok: true, value }));
   }
 
   /** Returns false when a terminal status was repeated (kept as it was). */

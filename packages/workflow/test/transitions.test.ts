@@ -207,7 +207,7 @@ describe('run and step transitions', () => {
     await redis.client.hset(`${prefix}:{wf:p0}:run:${runId}`, 'input', '{not json');
     await expect(service.getRun(runId)).rejects.toThrow(new RegExp(`workflow run ${runId}`));
     await expect(service.getRun(runId)).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
-    // Read together with healthy runs in one tick, only the corrupt run fails.
+    // Read together with healthy runs, only the corrupt run fails.
     const healthy = await service.createRun('wf', { ok: 1 }, false, 'g', wire);
     const settled = await Promise.allSettled([service.getRun(healthy), service.getRun(runId), service.getRun(healthy)]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
