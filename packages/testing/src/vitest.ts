@@ -127,38 +127,53 @@ function clusterFromRedisOptions(options: RedisOptions): Cluster {
 }
 
 /**
- * Registers beforeAll/afterAll hooks that connect to the run's shared Redis (or, on the
- * cluster target, the run's local cluster) with a prefix unique to this file. Access
- * `client` inside tests or hooks, not at import time.
+ * The connections of one test file: `track` records each one opened, the file's main
+ * connection opens (and pings) before its tests unless `skip()`, and all close after them.
  */
-export function useTestRedis(label = 't', options: UseTestRedisOptions = {}): TestRedis {
-  const target = options.target ?? testTarget();
+function useConnections<C extends Redis | Cluster>(what: string, open: () => C, skip: () => boolean = () => false) {
   const opened: (Redis | Cluster)[] = [];
-  let main: Redis | undefined;
-  const prefix = testPrefix(label);
-  const connect = (redisOptions: RedisOptions = {}): Redis => {
-    if (target === 'cluster') {
-      const cluster = clusterFromRedisOptions(redisOptions);
-      opened.push(cluster);
-      // Deliberate: a Cluster stands in for a Redis so single-server suites run unchanged.
-      return cluster as unknown as Redis;
-    }
-    const client = new Redis(redisUrl(), { maxRetriesPerRequest: 3, ...redisOptions });
-    client.on('error', () => {});
-    opened.push(client);
-    return client;
-  };
+  let main: C | undefined;
   beforeAll(async () => {
-    main = connect();
+    if (skip()) return;
+    main = open();
     await main.ping();
   });
   afterAll(async () => {
     await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
   });
   return {
-    get client() {
-      if (!main) throw new HarnessError('useTestRedis().client is only available inside tests and hooks');
+    track<T extends Redis | Cluster>(client: T): T {
+      opened.push(client);
+      return client;
+    },
+    main(): C {
+      if (!main) throw new HarnessError(`${what}.client is only available inside tests and hooks`);
       return main;
+    },
+  };
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that connect to the run's shared Redis (or, on the
+ * cluster target, the run's local cluster) with a prefix unique to this file. Access
+ * `client` inside tests or hooks, not at import time.
+ */
+export function useTestRedis(label = 't', options: UseTestRedisOptions = {}): TestRedis {
+  const target = options.target ?? testTarget();
+  const prefix = testPrefix(label);
+  const connect = (redisOptions: RedisOptions = {}): Redis => {
+    if (target === 'cluster') {
+      // Deliberate: a Cluster stands in for a Redis so single-server suites run unchanged.
+      return connections.track(clusterFromRedisOptions(redisOptions)) as unknown as Redis;
+    }
+    const client = new Redis(redisUrl(), { maxRetriesPerRequest: 3, ...redisOptions });
+    client.on('error', () => {});
+    return connections.track(client);
+  };
+  const connections = useConnections('useTestRedis()', () => connect());
+  return {
+    get client() {
+      return connections.main();
     },
     get url() {
       return redisUrl();
@@ -175,26 +190,12 @@ export function useTestRedis(label = 't', options: UseTestRedisOptions = {}): Te
 
 /** Like {@link useTestRedis}, for the run's local 3-master cluster. */
 export function useTestCluster(label = 'c'): TestCluster {
-  const opened: Cluster[] = [];
-  let main: Cluster | undefined;
   const prefix = testPrefix(label);
-  const connect = (options: ClusterOptions = {}) => {
-    const client = openCluster(options);
-    opened.push(client);
-    return client;
-  };
-  beforeAll(async () => {
-    if (!hasTestCluster()) return;
-    main = connect();
-    await main.ping();
-  });
-  afterAll(async () => {
-    await Promise.all(opened.map((c) => c.quit().catch(() => c.disconnect())));
-  });
+  const connect = (options: ClusterOptions = {}): Cluster => connections.track(openCluster(options));
+  const connections = useConnections('useTestCluster()', () => connect(), () => !hasTestCluster());
   return {
     get client() {
-      if (!main) throw new HarnessError('useTestCluster().client is only available inside tests and hooks');
-      return main;
+      return connections.main();
     },
     get nodes() {
       return clusterNodes();
