@@ -54,18 +54,19 @@ export function normalizePrefix(prefix: string): string {
  */
 export class KeyUnit {
   readonly tag: string;
+  private readonly base: string;
 
-  constructor(
-    private readonly prefix: string,
-    tagParts: readonly string[],
-  ) {
+  constructor(prefix: string, tagParts: readonly string[]) {
     if (tagParts.length === 0) throw new ValidationError('a key unit needs at least one tag part');
     this.tag = `{${tagParts.map(escapeKeyPart).join(':')}}`;
+    this.base = `${prefix}:${this.tag}`;
   }
 
-  /** `prefix:{tag}` followed by the escaped parts. */
+  /** `prefix:{tag}` followed by the escaped parts. Built on every operation, so no array is made. */
   key(...parts: string[]): string {
-    return [this.prefix, this.tag, ...parts.map(escapeKeyPart)].join(':');
+    let out = this.base;
+    for (const part of parts) out += `:${escapeKeyPart(part)}`;
+    return out;
   }
 }
 

@@ -49,14 +49,28 @@ export function mapRedisError(error: unknown, extra: ScriptErrorMap = {}): unkno
   return error;
 }
 
+function rethrowMapped(error: unknown): never {
+  throw mapRedisError(error);
+}
+
 /** Runs one plain client call and turns what ioredis throws into redstate's typed errors. */
 export function withMappedErrors<T>(call: () => Promise<T>): Promise<T> {
-  const rethrow = (error: unknown): never => {
-    throw mapRedisError(error);
-  };
   // Not an async function: on hot reads one promise layer fewer is measurable.
   try {
-    return call().catch(rethrow);
+    return call().catch(rethrowMapped);
+  } catch (error) {
+    return Promise.reject(mapRedisError(error));
+  }
+}
+
+/**
+ * A read through {@link withMappedErrors} whose reply is decoded in the same promise step:
+ * hot reads (one command, then a decode) save a promise layer. Errors thrown by `decode`
+ * (corrupt data) pass through unmapped.
+ */
+export function readMapped<T, R>(call: () => Promise<T>, decode: (reply: T) => R | PromiseLike<R>): Promise<R> {
+  try {
+    return call().then(decode, rethrowMapped);
   } catch (error) {
     return Promise.reject(mapRedisError(error));
   }

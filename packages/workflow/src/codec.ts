@@ -1,9 +1,8 @@
 import type { SerializedError } from '@pikku/core';
-import type { StepState, WorkflowPlannedStep, WorkflowRun, WorkflowRunWire } from '@pikku/core/workflow';
+import type { StepState } from '@pikku/core/workflow';
 import { CorruptDataError, parseStored, parseStoredJson, toJson } from '@redstate/core';
 import { z } from 'zod';
 import { stepIdOf } from './ids.js';
-import { RUN_STATUSES } from './keys.js';
 
 export type StepRecord = StepState & { stepName: string };
 export type StepRecordWithData = StepRecord & { rpcName?: string; data?: unknown };
@@ -11,8 +10,7 @@ export type StepRecordWithData = StepRecord & { rpcName?: string; data?: unknown
 const STEP_STATUSES = ['pending', 'running', 'scheduled', 'succeeded', 'failed', 'suspended'] as const;
 const millis = z.string().regex(/^\d+$/, 'must be a millisecond timestamp').transform((s) => new Date(Number(s)));
 
-const errorSchema = z.looseObject({ message: z.string() });
-const plannedStepsSchema = z.array(z.looseObject({ stepName: z.string() }));
+export const errorSchema = z.looseObject({ message: z.string() });
 // Built once: zod schemas are costly to construct, and decoding runs on every read.
 const stringSchema = z.string();
 const nullableStringSchema = z.string().nullable();
@@ -26,59 +24,6 @@ export function optionalJson(value: unknown, what: string): string {
 
 function json(raw: string | undefined, what: string): unknown {
   return raw === undefined ? undefined : parseStoredJson(raw, what);
-}
-
-const DIGITS = /^\d+$/;
-const RUN_STATUS_SET: ReadonlySet<string> = new Set(RUN_STATUSES);
-
-function corrupt(what: string, problem: string): never {
-  throw new CorruptDataError(`corrupt stored ${what}: ${problem}`, { details: { what } });
-}
-
-function millisField(raw: string | undefined, field: string, what: string): Date {
-  if (raw === undefined || !DIGITS.test(raw)) corrupt(what, `${field} must be a millisecond timestamp`);
-  return new Date(Number(raw));
-}
-
-function isFlag(raw: string | undefined): raw is '0' | '1' {
-  return raw === '0' || raw === '1';
-}
-
-/**
- * Decodes a run hash (HGETALL), or null when it is empty. Checked field by field rather than
- * with a zod schema: this runs on every run read, and the checks are few and flat.
- */
-export function decodeRun(runId: string, hash: Record<string, string>): WorkflowRun | null {
-  const { workflow, status, inline, wire, input, output, error, graphHash, deterministic, plannedSteps } = hash;
-  if (status === undefined && Object.keys(hash).length === 0) return null;
-  const what = `workflow run ${runId}`;
-  if (!workflow) corrupt(what, 'workflow must be a non-empty string');
-  if (status === undefined || !RUN_STATUS_SET.has(status)) corrupt(what, `unknown status ${String(status)}`);
-  if (!isFlag(inline)) corrupt(what, 'inline must be 0 or 1');
-  if (deterministic !== undefined && !isFlag(deterministic)) corrupt(what, 'deterministic must be 0 or 1');
-  if (wire === undefined) corrupt(what, 'wire is missing');
-  const wireValue = json(wire, `${what} wire`);
-  if (typeof wireValue !== 'object' || wireValue === null || typeof (wireValue as { type?: unknown }).type !== 'string') {
-    corrupt(`${what} wire`, 'must be an object with a string type');
-  }
-  const run: WorkflowRun = {
-    id: runId,
-    workflow,
-    status: status as WorkflowRun['status'],
-    input: json(input, `${what} input`),
-    inline: inline === '1',
-    wire: wireValue as WorkflowRunWire,
-    createdAt: millisField(hash.createdAt, 'createdAt', what),
-    updatedAt: millisField(hash.updatedAt, 'updatedAt', what),
-  };
-  if (output !== undefined) run.output = json(output, `${what} output`);
-  if (error !== undefined) run.error = parseStored(errorSchema, json(error, `${what} error`), `${what} error`) as SerializedError;
-  if (graphHash !== undefined) run.graphHash = graphHash;
-  if (deterministic !== undefined) run.deterministic = deterministic === '1';
-  if (plannedSteps !== undefined) {
-    run.plannedSteps = parseStored(plannedStepsSchema, json(plannedSteps, `${what} plannedSteps`), `${what} plannedSteps`) as WorkflowPlannedStep[];
-  }
-  return run;
 }
 
 const attemptSchema = z.object({

@@ -1,7 +1,7 @@
 import type { WorkflowRun } from '@pikku/core/workflow';
 import { Batch, idSchema, parseInput } from '@redstate/core';
 import { z } from 'zod';
-import { decodeRun } from './codec.js';
+import { decodeRun } from './run-codec.js';
 import { workflowDigest } from './ids.js';
 import { RUN_STATUSES } from './keys.js';
 import { asHash, asMembers } from './replies.js';

@@ -16,6 +16,13 @@ function migrations(keys: WorkflowKeys): Migration[] {
         await client.hsetnx(keys.meta(), 'partitions', String(keys.partitions));
       },
     },
+    {
+      id: '002-run-spec',
+      description: 'new runs keep their creation fields in one JSON field (spec); older runs are read as they are',
+      // Nothing to rewrite. Recording it tells versions before this one (which cannot read
+      // `spec`) that the data is newer than they are.
+      up: async () => {},
+    },
   ];
 }
 

@@ -10,6 +10,7 @@ import {
   parseInput,
   parseStored,
   parseStoredJson,
+  readMapped,
   type RedisClient,
   type SchemaLedger,
   toJson,
@@ -21,7 +22,6 @@ import {
   type DecodedAttempt,
   decodeAttempt,
   decodeAttempts,
-  decodeRun,
   optionalJson,
   type StepRecord,
 } from './codec.js';
@@ -29,6 +29,7 @@ import { newRunId, type ParsedRunId, type ParsedStepId, parseRunId, parseStepId,
 import { RUN_STATUSES, type RunKeys, WorkflowKeys } from './keys.js';
 import type { ResolvedStoreOptions } from './options.js';
 import { asHash } from './replies.js';
+import { decodeRunValues, encodeRunSpec, isLegacyRun, LEGACY_SPEC_FIELDS, RUN_FIELDS } from './run-codec.js';
 import { checkLayout, createLedger } from './schema.js';
 import * as scripts from './scripts.js';
 
@@ -113,14 +114,14 @@ export class WorkflowStore {
     parseInput(wireSchema, wire, 'workflow wire');
     const planned = parseInput(plannedStepsInputSchema, options?.plannedSteps, 'planned steps');
     const deterministic = parseInput(optionalFlagSchema, options?.deterministic, 'deterministic flag');
-    const args = [
-      optionalJson(input, 'workflow input'),
-      inline ? '1' : '0',
-      graphHash ?? '',
-      deterministic === undefined ? '' : deterministic ? '1' : '0',
-      optionalJson(planned, 'planned steps'),
-      toJson(wire, 'workflow wire'),
-    ];
+    const inputJson = optionalJson(input, 'workflow input');
+    const spec = encodeRunSpec({
+      inline,
+      wire: toJson(wire, 'workflow wire'),
+      plannedSteps: optionalJson(planned, 'planned steps'),
+      graphHash: graphHash ?? '',
+      deterministic,
+    });
     await this.ensureOnce();
     const runId = newRunId(name);
     const digest = workflowDigest(name);
@@ -137,16 +138,26 @@ export class WorkflowStore {
         idx.counts,
         idx.stalled,
       ],
-      [runId, name, digest, ...args],
+      [runId, name, digest, spec, inputJson],
     );
     return runId;
   }
 
-  async getRun(id: string): Promise<WorkflowRun | null> {
-    const parsed = parseRunId(id);
-    if (!parsed) return null;
-    const hash = await this.call(() => this.client.hgetall(this.keys.runHash(id)));
-    return decodeRun(id, hash);
+  getRun(id: string): Promise<WorkflowRun | null> {
+    if (!parseRunId(id)) return Promise.resolve(null);
+    const key = this.keys.runHash(id);
+    return readMapped(
+      () => this.client.hmget(key, ...RUN_FIELDS),
+      (values) => (isLegacyRun(values) ? this.getLegacyRun(id, key, values) : decodeRunValues(id, values)),
+    );
+  }
+
+  /** A run stored before `002-run-spec`: its creation fields are read in a second command. */
+  private async getLegacyRun(id: string, key: string, values: ReadonlyArray<string | null>): Promise<WorkflowRun | null> {
+    const legacy = await this.call(() => this.client.hmget(key, ...LEGACY_SPEC_FIELDS));
+    // Creation fields never change; all of them gone means the run was deleted in between.
+    if (legacy.every((v) => v === null)) return null;
+    return decodeRunValues(id, values, legacy);
   }
 
   /** Returns false when a terminal status was repeated (kept as it was). */

@@ -204,7 +204,7 @@ describe('run and step transitions', () => {
     const prefix = redis.newPrefix();
     const { service } = services(redis.client, prefix, { partitions: 1 });
     const runId = await service.createRun('wf', {}, false, 'g', wire);
-    await redis.client.hset(`${prefix}:{wf:p0}:run:${runId}`, 'input', '{not json');
+    await redis.client.hset(`${prefix}:{wf:p0}:run:${runId}`, 'spec', '{not json');
     await expect(service.getRun(runId)).rejects.toThrow(new RegExp(`workflow run ${runId}`));
     await expect(service.getRun(runId)).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
     // Read together with healthy runs, only the corrupt run fails.
@@ -213,14 +213,39 @@ describe('run and step transitions', () => {
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     for (const [field, value] of [
       ['status', 'bogus'],
-      ['inline', 'yes'],
       ['createdAt', 'soon'],
-      ['wire', '{"no":"type"}'],
+      ['spec', '[1]'],
+      ['spec', '{"inline":"yes","wire":{"type":"t"}}'],
+      ['spec', '{"inline":false,"wire":{"no":"type"}}'],
+      ['spec', '{"inline":false,"wire":{"type":"t"},"plannedSteps":[{}]}'],
     ]) {
       const other = await service.createRun('wf', {}, false, 'g', wire);
       await redis.client.hset(`${prefix}:{wf:p0}:run:${other}`, field as string, value as string);
       await expect(service.getRun(other), `${field}=${value}`).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
     }
+  });
+
+  it('reads runs stored before 002-run-spec (creation fields kept apart), alone and in listings', async () => {
+    const prefix = redis.newPrefix();
+    const { service, runs } = services(redis.client, prefix, { partitions: 1 });
+    const options = { deterministic: true, plannedSteps: [{ stepName: 'a' }] } as never;
+    const runId = await service.createRun('legacy-wf', { n: 1 }, true, 'g1', wire, options);
+    await service.updateRunStatus(runId, 'completed', { done: true });
+    const current = await service.getRun(runId);
+    // Rewrite the hash the way versions before `spec` stored it.
+    const key = `${prefix}:{wf:p0}:run:${runId}`;
+    await redis.client.hdel(key, 'spec');
+    await redis.client.hset(key, {
+      inline: '1',
+      wire: JSON.stringify(wire),
+      graphHash: 'g1',
+      deterministic: '1',
+      plannedSteps: '[{"stepName":"a"}]',
+    });
+    expect(await service.getRun(runId)).toEqual(current);
+    expect(await runs.listRuns({ workflowName: 'legacy-wf' })).toEqual([current]);
+    await redis.client.hset(key, 'inline', 'yes');
+    await expect(service.getRun(runId)).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
   });
 
   it('every script hash matches the server', async () => {

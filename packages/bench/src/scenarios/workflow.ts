@@ -3,7 +3,7 @@ import {
   RedisWorkflowService as PikkuWorkflowService,
 } from '@pikku/redis';
 import { RedisWorkflowRunService, RedisWorkflowService } from '@redstate/workflow';
-import { measure } from '../measure.ts';
+import { measure, measureInterleaved } from '../measure.ts';
 import { bytesPerRecord } from '../memory.ts';
 import type { BenchContext, Scenario, ScenarioResult } from '../scenario.ts';
 import { forEachConcurrent, opsAtSize, scalingSizes } from '../seed.ts';
@@ -45,6 +45,8 @@ async function subjects(ctx: BenchContext, label: string): Promise<Subject[]> {
 }
 
 const STEPS = ['reserve', 'charge', 'ship'] as const;
+/** getRun rows are the median of this many alternating rounds. */
+const READ_ROUNDS = 5;
 
 /** One run through its life: create, three steps each pending -> running -> done, run completed (11 calls). */
 async function lifecycle(service: WorkflowService, i: number): Promise<string> {
@@ -80,8 +82,11 @@ export const workflow: Scenario = {
 async function runAll(ctx: BenchContext): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const opts = { ops: Math.ceil(ctx.ops / 4), concurrency: ctx.concurrency, warmup: Math.ceil(ctx.ops / 40) };
-  for (const s of await subjects(ctx, 'wf')) {
+  const written = new Map<Subject, string[]>();
+  const all = await subjects(ctx, 'wf');
+  for (const s of all) {
     const runIds: string[] = [];
+    written.set(s, runIds);
     const run = await bytesPerRecord(ctx.admin, opts.ops + opts.warmup, () =>
       measure(ctx.admin, ctx.port, {
         ...opts,
@@ -97,16 +102,29 @@ async function runAll(ctx: BenchContext): Promise<ScenarioResult[]> {
       bytesPerRecord: run.bytes,
       note: 'bytes per completed run with its 3 steps',
     });
-    // Reads of the completed runs just written.
-    const getRun = await measure(ctx.admin, ctx.port, {
-      ...opts,
-      op: async (i) => {
-        const found = await s.service.getRun(runIds[i % runIds.length]!);
-        if (!found) throw new Error(`${s.name} lost run ${runIds[i % runIds.length]}`);
-      },
-    });
-    results.push({ scenario: 'workflow getRun', subject: s.name, measurement: getRun });
-    const keysInDb = await ctx.admin.dbsize();
+  }
+
+  // Reads of the completed runs just written, both subjects in alternating rounds (see measureInterleaved).
+  const reads = await measureInterleaved(
+    ctx.admin,
+    ctx.port,
+    all.map((s) => {
+      const runIds = written.get(s)!;
+      return {
+        name: s.name,
+        op: async (i: number) => {
+          const found = await s.service.getRun(runIds[i % runIds.length]!);
+          if (!found) throw new Error(`${s.name} lost run ${runIds[i % runIds.length]}`);
+        },
+      };
+    }),
+    { ops: ctx.ops, concurrency: ctx.concurrency, warmup: opts.warmup, rounds: READ_ROUNDS },
+  );
+  for (const s of all) results.push({ scenario: 'workflow getRun', subject: s.name, measurement: reads.get(s.name)! });
+
+  const keysInDb = await ctx.admin.dbsize();
+  for (const s of all) {
+    const runIds = written.get(s)!;
     const historyOps = ctx.quick ? 40 : 400;
     const history = await measure(ctx.admin, ctx.port, {
       ops: historyOps,

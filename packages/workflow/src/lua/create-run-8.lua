@@ -2,32 +2,27 @@
 -- KEYS: 1 run hash, 2 index of all runs, 3 status index (running), 4 workflow index,
 --       5 workflow+status index (running), 6 workflow names hash, 7 workflow run-count hash,
 --       8 stalled-run index (running runs with no step in flight, by last activity)
--- ARGV: 1 run id, 2 workflow name, 3 workflow digest, 4 input JSON ('' = none), 5 inline (1|0),
---       6 graph hash ('' = none), 7 deterministic ('' | 1 | 0), 8 planned steps JSON ('' = none),
---       9 wire JSON
+-- ARGV: 1 run id, 2 workflow name, 3 workflow digest, 4 spec JSON (inline, wire, graph hash,
+--       deterministic, planned steps: how the run was created; never changes), 5 input JSON ('' = none)
 -- Returns: the creation time (ms, server clock). CONFLICT when the run id exists already.
 --- @include "fail"
 --- @include "server-time"
 --- @include "activity"
-if ARGV[1] == '' or ARGV[2] == '' or ARGV[3] == '' or ARGV[9] == '' then
-  return fail('VALIDATION', 'create-run needs a run id, a workflow name, a digest and a wire')
+if ARGV[1] == '' or ARGV[2] == '' or ARGV[3] == '' or ARGV[4] == '' then
+  return fail('VALIDATION', 'create-run needs a run id, a workflow name, a digest and a spec')
 end
-if ARGV[5] ~= '1' and ARGV[5] ~= '0' then return fail('VALIDATION', 'inline must be 1 or 0') end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return fail('CONFLICT', 'run ' .. ARGV[1] .. ' already exists')
 end
 local now = now_ms()
 local member = string.format('%013d', now) .. ':' .. ARGV[1]
 local fields = {
-  'workflow', ARGV[2], 'status', 'running', 'inline', ARGV[5], 'wire', ARGV[9],
+  'spec', ARGV[4], 'workflow', ARGV[2], 'status', 'running',
   'createdAt', now, 'updatedAt', now, 'seq', 0, 'busy', 0, 'member', member,
 }
-local optional = { input = ARGV[4], graphHash = ARGV[6], deterministic = ARGV[7], plannedSteps = ARGV[8] }
-for name, value in pairs(optional) do
-  if value ~= '' then
-    fields[#fields + 1] = name
-    fields[#fields + 1] = value
-  end
+if ARGV[5] ~= '' then
+  fields[#fields + 1] = 'input'
+  fields[#fields + 1] = ARGV[5]
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 for i = 2, 5 do redis.call('ZADD', KEYS[i], 0, member) end
