@@ -107,15 +107,13 @@ export function decodeRunValues(runId: string, values: Values, legacy?: Values):
 /** The spec of a run stored before `002-run-spec`, from its separate fields (flags as 0/1, payloads as JSON). */
 function legacySpec(runId: string, values: Values): Record<string, unknown> {
   const [inline, wire, graphHash, deterministic, plannedSteps] = values;
-  const flag = (raw: string | null | undefined, field: string): boolean | undefined => {
-    if (raw == null) return undefined;
-    if (raw !== '0' && raw !== '1') corrupt(runId, `${field} must be 0 or 1`);
-    return raw === '1';
-  };
+  const isFlag = (raw: string | null | undefined): raw is '0' | '1' => raw === '0' || raw === '1';
+  if (!isFlag(inline)) corrupt(runId, 'inline must be 0 or 1');
+  if (deterministic != null && !isFlag(deterministic)) corrupt(runId, 'deterministic must be 0 or 1');
   if (wire == null) corrupt(runId, 'wire is missing');
-  const spec: Record<string, unknown> = { inline: flag(inline, 'inline') ?? corrupt(runId, 'inline must be 0 or 1'), wire: runJson(wire, runId, 'wire') };
+  const spec: Record<string, unknown> = { inline: inline === '1', wire: runJson(wire, runId, 'wire') };
   if (graphHash != null) spec.graphHash = graphHash;
-  if (deterministic != null) spec.deterministic = flag(deterministic, 'deterministic');
+  if (deterministic != null) spec.deterministic = deterministic === '1';
   if (plannedSteps != null) spec.plannedSteps = runJson(plannedSteps, runId, 'plannedSteps');
   return spec;
 }
