@@ -46,4 +46,12 @@ export {
 export { defineScript, isNoScriptError, Script, type ScriptArg, type ScriptDefinition, type ScriptSource, verifyScripts } from './script.js';
 export { coreScriptErrors, type ErrorFactory, mapRedisError, readMapped, type ScriptErrorMap, withMappedErrors } from './script-errors.js';
 export { idSchema, MAX_ID_LENGTH, parseInput, parseStored, parseStoredJson, positiveIntSchema, toJson } from './validation.js';
-export { type BatchOutcome, batchGroupOf, DEFAULT_MAX_BATCH, type SendBatch, TickBatcher } from './tick-batcher.js';
+export {
+  type BatchOutcome,
+  batchGroupOf,
+  DEFAULT_MAX_BATCH,
+  DEFAULT_SPLIT_ABOVE,
+  type SendBatch,
+  TickBatcher,
+  type TickBatcherOptions,
+} from './tick-batcher.js';

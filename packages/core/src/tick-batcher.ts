@@ -15,6 +15,15 @@ interface Pending<I, R> {
 }
 
 export const DEFAULT_MAX_BATCH = 128;
+/** A tick's group larger than this is sent as two halves, the second one event-loop turn later. */
+export const DEFAULT_SPLIT_ABOVE = 8;
+
+export interface TickBatcherOptions {
+  /** Most items per `send` call. */
+  readonly maxItems?: number;
+  /** Groups of more items than this are split in two (see TickBatcher). */
+  readonly splitAbove?: number;
+}
 
 /**
  * Coalesces calls made in the same tick: every `submit` before the event loop next turns
@@ -23,17 +32,32 @@ export const DEFAULT_MAX_BATCH = 128;
  * issue small independent scripts concurrently; a caller awaiting one call at a time sees one
  * item per batch and the same latency as before.
  *
+ * Two batches in flight: a group of more than `splitAbove` items goes out as two halves, the
+ * second one event-loop turn after the first. Redis answers everything it read in one pass
+ * together and one reply wakes all its callers at once, so one batch per tick keeps every
+ * caller in lockstep, with client and server taking turns to idle. With the split, the server
+ * works on the first half while the client writes the second, and the two halves' callers come
+ * back at different times, keeping the pipeline full. Items still reach the connection in
+ * submission order: while a second half waits, later batches queue behind it.
+ *
  * Groups keep apart items that cannot share a script (on a Cluster: different hash tags).
  * If `send` rejects (connection lost, server refused), every item of that batch rejects.
  */
 export class TickBatcher<I, R> {
   private readonly groups = new Map<string, Pending<I, R>[]>();
   private scheduled = false;
+  /** Batches waiting for the next event-loop turn, in the order they must be sent. */
+  private deferred: Pending<I, R>[][] = [];
+  private readonly maxItems: number;
+  private readonly splitAbove: number;
 
   constructor(
     private readonly send: SendBatch<I, R>,
-    private readonly maxItems = DEFAULT_MAX_BATCH,
-  ) {}
+    options: TickBatcherOptions = {},
+  ) {
+    this.maxItems = options.maxItems ?? DEFAULT_MAX_BATCH;
+    this.splitAbove = options.splitAbove ?? DEFAULT_SPLIT_ABOVE;
+  }
 
   submit(group: string, item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -56,11 +80,31 @@ export class TickBatcher<I, R> {
     this.scheduled = false;
     const groups = [...this.groups.values()];
     this.groups.clear();
+    const later: Pending<I, R>[][] = [];
     for (const queue of groups) {
-      for (let start = 0; start < queue.length; start += this.maxItems) {
-        this.sendChunk(queue.slice(start, start + this.maxItems));
-      }
+      const now = queue.length > this.splitAbove ? Math.ceil(queue.length / 2) : queue.length;
+      const chunks = this.chunks(queue.slice(0, now));
+      // Behind a waiting second half, everything waits too, so order on the wire is kept.
+      if (this.deferred.length > 0) later.push(...chunks);
+      else for (const chunk of chunks) this.sendChunk(chunk);
+      if (now < queue.length) later.push(...this.chunks(queue.slice(now)));
     }
+    if (later.length === 0) return;
+    if (this.deferred.length === 0) setImmediate(() => this.sendDeferred());
+    this.deferred.push(...later);
+  }
+
+  private sendDeferred(): void {
+    const chunks = this.deferred;
+    this.deferred = [];
+    for (const chunk of chunks) this.sendChunk(chunk);
+  }
+
+  private chunks(items: Pending<I, R>[]): Pending<I, R>[][] {
+    if (items.length <= this.maxItems) return [items];
+    const out: Pending<I, R>[][] = [];
+    for (let start = 0; start < items.length; start += this.maxItems) out.push(items.slice(start, start + this.maxItems));
+    return out;
   }
 
   private sendChunk(chunk: readonly Pending<I, R>[]): void {

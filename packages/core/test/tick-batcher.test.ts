@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, CorruptDataError, TickBatcher } from '../src/index.js';
+import { type BatchOutcome, CorruptDataError, DEFAULT_SPLIT_ABOVE, TickBatcher } from '../src/index.js';
 
 // The batcher itself does no I/O: `send` here records what it was given, so these tests check
 // the grouping and the routing of outcomes. Its use against Redis is tested with the scripts
@@ -9,7 +9,7 @@ function recorder() {
   const batcher = new TickBatcher<number, number>(async (items) => {
     calls.push([...items]);
     return items.map((n): BatchOutcome<number> => (n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 10 }));
-  }, 3);
+  }, { maxItems: 3, splitAbove: 100 });
   return { calls, batcher };
 }
 
@@ -53,5 +53,39 @@ describe('TickBatcher', () => {
     const short = new TickBatcher<number, number>(async () => [{ ok: true, value: 1 }]);
     const settled = await Promise.allSettled([short.submit('g', 1), short.submit('g', 2)]);
     expect(settled.every((s) => s.status === 'rejected' && s.reason instanceof CorruptDataError)).toBe(true);
+  });
+
+  it('sends a large tick as two halves, the second one event-loop turn later, keeping order', async () => {
+    const calls: number[][] = [];
+    const batcher = new TickBatcher<number, number>(
+      async (items) => {
+        calls.push([...items]);
+        return items.map((n): BatchOutcome<number> => ({ ok: true, value: n }));
+      },
+      { splitAbove: 4 },
+    );
+    const first = Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => batcher.submit('g', n)));
+    const nextTick = () => new Promise<void>((resolve) => process.nextTick(resolve));
+    await nextTick();
+    expect(calls).toEqual([[1, 2, 3, 4, 5]]);
+    // Submitted while the second half waits: sent behind it, never ahead.
+    const second = Promise.all([10, 11].map((n) => batcher.submit('g', n)));
+    await nextTick();
+    expect(calls).toEqual([[1, 2, 3, 4, 5]]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([[1, 2, 3, 4, 5], [6, 7, 8, 9], [10, 11]]);
+    expect(await first).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await second).toEqual([10, 11]);
+  });
+
+  it('does not split a tick of at most splitAbove items', async () => {
+    const calls: number[][] = [];
+    const batcher = new TickBatcher<number, number>(async (items) => {
+      calls.push([...items]);
+      return items.map((n): BatchOutcome<number> => ({ ok: true, value: n }));
+    });
+    const items = Array.from({ length: DEFAULT_SPLIT_ABOVE }, (_, i) => i);
+    expect(await Promise.all(items.map((n) => batcher.submit('g', n)))).toEqual(items);
+    expect(calls).toEqual([items]);
   });
 });
