@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { serverCpuSeconds } from './cpu.ts';
 import { commandsExecuted } from './round-trips.ts';
 import { socketWrites } from './socket-writes.ts';
 
@@ -20,6 +21,10 @@ export interface Measurement {
   readonly commandsPerOp: number;
   /** Requests written to the server per logical operation (a pipeline counts once). */
   readonly roundTripsPerOp: number;
+  /** redis-server CPU time (user + system, every thread) per logical operation, in µs. */
+  readonly serverCpuUsPerOp: number;
+  /** This bench process's CPU time (user + system) per logical operation, in µs. */
+  readonly clientCpuUsPerOp: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -45,11 +50,15 @@ export async function measure(admin: Redis, port: number, options: MeasureOption
   await drive(options.warmup, options.concurrency, 0, options.op);
   const latencies = new Float64Array(options.ops);
   const before = await commandsExecuted(admin);
+  const serverCpuBefore = await serverCpuSeconds(admin);
   const writesBefore = socketWrites(port);
+  const clientCpuBefore = process.cpuUsage();
   const start = performance.now();
   await drive(options.ops, options.concurrency, options.warmup, options.op, latencies);
   const elapsed = performance.now() - start;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   const writesAfter = socketWrites(port);
+  const serverCpuAfter = await serverCpuSeconds(admin);
   const after = await commandsExecuted(admin);
   latencies.sort();
   const commandsPerOp = (after - before) / options.ops;
@@ -59,6 +68,8 @@ export async function measure(admin: Redis, port: number, options: MeasureOption
     p99Ms: percentile(latencies, 99),
     commandsPerOp,
     roundTripsPerOp: (writesAfter - writesBefore) / options.ops,
+    serverCpuUsPerOp: ((serverCpuAfter - serverCpuBefore) * 1e6) / options.ops,
+    clientCpuUsPerOp: (clientCpu.user + clientCpu.system) / options.ops,
   };
 }
 
@@ -100,6 +111,8 @@ export async function measureInterleaved(
       p99Ms: median(ms.map((m) => m.p99Ms)),
       commandsPerOp: ms.reduce((sum, m) => sum + m.commandsPerOp, 0) / ms.length,
       roundTripsPerOp: ms.reduce((sum, m) => sum + m.roundTripsPerOp, 0) / ms.length,
+      serverCpuUsPerOp: median(ms.map((m) => m.serverCpuUsPerOp)),
+      clientCpuUsPerOp: median(ms.map((m) => m.clientCpuUsPerOp)),
     });
   }
   return out;

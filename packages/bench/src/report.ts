@@ -17,8 +17,8 @@ function fmt(n: number, digits = 0): string {
 export function renderTable(results: readonly ScenarioResult[]): string {
   const evalsha = results.find((r) => r.subject === 'baseline' && r.scenario.startsWith('evalsha'));
   const rows = [
-    '| scenario | subject | ops/s | p50 ms | p99 ms | round trips/op | server cmds/op | bytes/record | ours/peer | vs EVALSHA | note |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | subject | ops/s | p50 ms | p99 ms | round trips/op | server cmds/op | server CPU µs/op | client CPU µs/op | bytes/record | ours/peer | vs EVALSHA | note |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of results) {
     const ours = results.find((o) => o.scenario === r.scenario && o.subject === 'redstate');
@@ -26,7 +26,7 @@ export function renderTable(results: readonly ScenarioResult[]): string {
     const vsEval = evalsha ? `${fmt(r.measurement.opsPerSec / evalsha.measurement.opsPerSec, 2)}x` : '';
     const m = r.measurement;
     rows.push(
-      `| ${r.scenario} | ${r.subject} | ${fmt(m.opsPerSec, m.opsPerSec < 100 ? 1 : 0)} | ${fmt(m.p50Ms, 2)} | ${fmt(m.p99Ms, 2)} | ${fmt(m.roundTripsPerOp, 2)} | ${fmt(m.commandsPerOp, 2)} | ${r.bytesPerRecord === undefined ? '' : fmt(r.bytesPerRecord)} | ${peerRatio} | ${vsEval} | ${r.note ?? ''} |`,
+      `| ${r.scenario} | ${r.subject} | ${fmt(m.opsPerSec, m.opsPerSec < 100 ? 1 : 0)} | ${fmt(m.p50Ms, 2)} | ${fmt(m.p99Ms, 2)} | ${fmt(m.roundTripsPerOp, 2)} | ${fmt(m.commandsPerOp, 2)} | ${fmt(m.serverCpuUsPerOp, 1)} | ${fmt(m.clientCpuUsPerOp, 1)} | ${r.bytesPerRecord === undefined ? '' : fmt(r.bytesPerRecord)} | ${peerRatio} | ${vsEval} | ${r.note ?? ''} |`,
     );
   }
   return rows.join('\n');
