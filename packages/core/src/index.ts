@@ -24,6 +24,7 @@ export {
   type ServerReport,
   type ServerWarning,
 } from './inspect-server.js';
+export { setOwn } from './own-property.js';
 export { escapeKeyPart, hashTagOf, KeyUnit, Keyspace, normalizePrefix, unescapeKeyPart } from './keyspace.js';
 export {
   asArray,

@@ -1,4 +1,5 @@
 import { CorruptDataError } from './errors.js';
+import { setOwn } from './own-property.js';
 
 /** Reply parsers for {@link defineScript}: they check the shape instead of casting it. */
 
@@ -47,6 +48,6 @@ export function asFieldMap(raw: unknown): Record<string, string> {
   const list = asArray(raw);
   if (list.length % 2 !== 0) bad('an even-length field list', raw);
   const out: Record<string, string> = {};
-  for (let i = 0; i < list.length; i += 2) out[asString(list[i])] = asString(list[i + 1]);
+  for (let i = 0; i < list.length; i += 2) setOwn(out, asString(list[i]), asString(list[i + 1]));
   return out;
 }

@@ -1,4 +1,4 @@
-import { CorruptDataError } from '@redstate/core';
+import { CorruptDataError, setOwn } from '@redstate/core';
 
 /**
  * A request's externalIds as one string: `<bytes>:<plugin><bytes>:<value>...` (lengths in
@@ -27,6 +27,6 @@ export function decodeExternalIds(raw: string, what: string): Record<string, str
   }
   if (parts.length % 2 !== 0) throw new CorruptDataError(`${what} has unreadable external ids`);
   const out: Record<string, string> = {};
-  for (let j = 0; j < parts.length; j += 2) out[parts[j] as string] = parts[j + 1] as string;
+  for (let j = 0; j < parts.length; j += 2) setOwn(out, parts[j] as string, parts[j + 1] as string);
   return out;
 }

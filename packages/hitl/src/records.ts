@@ -1,4 +1,4 @@
-import { CorruptDataError, parseStored, parseStoredJson } from '@redstate/core';
+import { CorruptDataError, parseStored, parseStoredJson, setOwn } from '@redstate/core';
 import { z } from 'zod';
 import { decodeExternalIds } from './ext-ids.js';
 import { actionsSchema, contextSchema, resultSchema, statusSchema } from './schemas.js';
@@ -68,7 +68,7 @@ function externalIds(fields: Record<string, string>): Record<string, string> | u
   for (const [field, value] of Object.entries(fields)) {
     if (!field.startsWith(EXTERNAL_ID_FIELD)) continue;
     out ??= {};
-    out[field.slice(EXTERNAL_ID_FIELD.length)] = value;
+    setOwn(out, field.slice(EXTERNAL_ID_FIELD.length), value);
   }
   return out;
 }

@@ -56,6 +56,7 @@ describe('table-wide field hashes and lex indexes', () => {
       ['3:abc', '12:x'],
       ['plug:in', 'ü\u{1F600}:9'],
       ['0', ':'],
+      ['__proto__', 'proto-ext'],
       ['lead-approvals', 'primary:1'],
     ];
     for (const [plugin, value] of pairs) await state.setExternalId('e1', value, plugin);
@@ -66,6 +67,16 @@ describe('table-wide field hashes and lex indexes', () => {
     await state.setExternalId('e1', 'replaced', '3:abc');
     expect(await state.findByExternalId('12:x')).toBeNull();
     expect((await state.get('e1'))?.externalIds?.['3:abc']).toBe('replaced');
+    expect(Object.getPrototypeOf(record?.externalIds)).toBe(Object.prototype);
+  });
+
+  it('a batch keeps a "__proto__" plugin id as a plain key', async () => {
+    const state = newState(redis.client, 'extbatch');
+    await state.createBatch({ id: 'b1', channel: 'c' });
+    await state.setBatchExternalId('b1', 'proto-ext', '__proto__');
+    const batch = await state.getBatch('b1');
+    expect(Object.getOwnPropertyDescriptor(batch?.externalIds ?? {}, '__proto__')?.value).toBe('proto-ext');
+    expect(Object.getPrototypeOf(batch?.externalIds)).toBe(Object.prototype);
   });
 
   it('a value still held by another plugin of the same request stays findable when one plugin replaces it', async () => {

@@ -10,7 +10,7 @@ import {
   type WorkflowStepOptions,
   type WorkflowVersionStatus,
 } from '@pikku/core/workflow';
-import { type ClientHandle, type EnsureSchemaResult, idSchema, NotFoundError, parseInput, type RedisClient, resolveClient, toJson } from '@redstate/core';
+import { type ClientHandle, type EnsureSchemaResult, idSchema, NotFoundError, parseInput, type RedisClient, resolveClient, setOwn, toJson } from '@redstate/core';
 import type { RedisOptions } from 'ioredis';
 import { type StepRecord, withoutData } from './codec.js';
 import { parseRunId } from './ids.js';
@@ -164,7 +164,7 @@ export class RedisWorkflowService extends PikkuWorkflowService {
     for (const { step, branchKey } of current) {
       if (step.status === 'succeeded') completedNodeIds.push(step.stepName);
       else if (step.status === 'failed' && step.attemptCount >= (step.retries ?? 0) + 1) failedNodeIds.push(step.stepName);
-      if (branchKey !== undefined) branchKeys[step.stepName] = branchKey;
+      if (branchKey !== undefined) setOwn(branchKeys, step.stepName, branchKey);
     }
     return { completedNodeIds, failedNodeIds, branchKeys };
   }
@@ -182,7 +182,7 @@ export class RedisWorkflowService extends PikkuWorkflowService {
     const wanted = new Set(nodeIds);
     const results: Record<string, unknown> = {};
     for (const { step } of await this.store.current(runId)) {
-      if (wanted.has(step.stepName) && step.result !== undefined) results[step.stepName] = step.result;
+      if (wanted.has(step.stepName) && step.result !== undefined) setOwn(results, step.stepName, step.result);
     }
     return results;
   }

@@ -13,6 +13,7 @@ import {
   readMapped,
   type RedisClient,
   type SchemaLedger,
+  setOwn,
   toJson,
   ValidationError,
 } from '@redstate/core';
@@ -225,7 +226,7 @@ export class WorkflowStore {
     if (!parseRunId(runId)) return {};
     const hash = await this.call(() => this.client.hgetall(this.keys.run(runId).state));
     const out: Record<string, unknown> = {};
-    for (const [name, raw] of Object.entries(hash)) out[name] = parseStoredJson(raw, `run state ${name} of ${runId}`);
+    for (const [name, raw] of Object.entries(hash)) setOwn(out, name, parseStoredJson(raw, `run state ${name} of ${runId}`));
     return out;
   }
 

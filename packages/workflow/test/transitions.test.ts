@@ -135,6 +135,27 @@ describe('run and step transitions', () => {
     expect((await service.getStepState(runId, 'c')).childRunId).toBe('child-run-1');
   });
 
+  it('a step or run state named "__proto__" stays a plain key in every map it appears in', async () => {
+    const { service } = services(redis.client, redis.newPrefix());
+    const runId = await service.createRun('graph', {}, false, 'g', wire);
+    const step = await service.insertStepState(runId, '__proto__', 'rpc', {});
+    await service.setStepResult(step.stepId, { polluted: true });
+    await service.setBranchTaken(step.stepId, 'left');
+    await service.updateRunState(runId, '__proto__', { polluted: true });
+
+    const results = await service.getNodeResults(runId, ['__proto__']);
+    const graph = await service.getCompletedGraphState(runId);
+    const state = await service.getRunState(runId);
+    for (const map of [results, graph.branchKeys, state]) {
+      expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+      expect(Object.keys(map)).toEqual(['__proto__']);
+      expect((map as { polluted?: boolean }).polluted).toBeUndefined();
+    }
+    expect(Object.getOwnPropertyDescriptor(results, '__proto__')?.value).toEqual({ polluted: true });
+    expect(Object.getOwnPropertyDescriptor(graph.branchKeys, '__proto__')?.value).toBe('left');
+    expect(Object.getOwnPropertyDescriptor(state, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
   it('stores results as opaque JSON: empty arrays, undefined and big numbers survive', async () => {
     const { service } = services(redis.client, redis.newPrefix());
     const runId = await service.createRun('orders', undefined, false, 'g', wire);
