@@ -1,4 +1,4 @@
-import { ValidationError } from '@redstate/core';
+import { setOwn, ValidationError } from '@redstate/core';
 import type { JsonPatchOperation } from './types.js';
 
 type Json = unknown;
@@ -64,8 +64,7 @@ function add(doc: Json, pointer: string, value: Json, op: JsonPatchOperation): J
   if (tokens.length === 0) return value;
   const [parent, last] = locate(doc, tokens, op);
   if (Array.isArray(parent)) parent.splice(arrayIndex(last, parent.length, true, op), 0, value);
-  // defineProperty, not assignment: a "__proto__" token must create an own key, not a prototype.
-  else Object.defineProperty(parent, last, { value, writable: true, enumerable: true, configurable: true });
+  else setOwn(parent, last, value);
   return doc;
 }
 
