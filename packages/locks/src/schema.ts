@@ -4,7 +4,7 @@ import type { Migration } from '@redstate/core';
 export const lockMigrations: readonly Migration[] = [
   {
     id: '001-initial',
-    description: 'lock hashes, fencing counters and semaphore sets (created on first use; nothing to backfill)',
+    description: 'lock lease strings, fencing counters and semaphore sets (created on first use; nothing to backfill)',
     up: async () => {},
   },
 ];

@@ -122,17 +122,27 @@ describe('RedisLockManager contract', () => {
     const keys = m.lockKeys(id);
     expect(keys.lock).toBe(`${prefix}:{tenant%3A%7Ba%7D%2A%20b%2F%C3%BC}:lock`);
     expect(keys.token).toBe(`${prefix}:{tenant%3A%7Ba%7D%2A%20b%2F%C3%BC}:token`);
-    expect(await redis.client.hgetall(keys.lock)).toMatchObject({ owner: 'o', token: '1' });
+    expect(await redis.client.get(keys.lock)).toMatch(/^[0-9a-f-]{36}\|1\|\d{13}\|o$/);
     const found = await keysMatching(redis.client, `${prefix}:*`);
     expect(found.filter((k) => !k.includes('{schema:locks}')).sort()).toEqual([keys.lock, keys.token].sort());
     // Ids that differ only by characters Keyspace escapes never share keys.
     expect(m.lockKeys('a:b').lock).not.toBe(m.lockKeys('a%3Ab').lock);
   });
 
+  it('keeps any owner exactly, separators and line breaks included', async () => {
+    const m = manager();
+    for (const [i, owner] of ['a|b|c', '|', 'x|1|2|y', 'line\nbreak', 'ü 🎉 {tag}:*'].entries()) {
+      const lock = await m.acquire(`k${i}`, { owner });
+      expect(lock?.owner).toBe(owner);
+      expect(await m.getLock(`k${i}`)).toMatchObject({ owner, fencingToken: 1 });
+      expect(await lock?.release()).toBe(true);
+    }
+  });
+
   it('never exposes the random ownership value when a lock is logged', async () => {
     const m = manager();
     const lock = await m.acquire('k', { owner: 'o' });
-    const value = await redis.client.hget(m.lockKeys('k').lock, 'value');
+    const value = (await redis.client.get(m.lockKeys('k').lock))?.split('|')[0] ?? '';
     expect(value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(JSON.stringify(lock)).not.toContain(value);
     expect(inspect(lock, { showHidden: true, depth: 5 })).not.toContain(value);

@@ -27,6 +27,9 @@ describe('scripts', () => {
     expect(outcome).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     await expect(lockOpsScript.run(redis.client, keys, ['a', 'v', 'o'])).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(lockOpsScript.run(redis.client, [keys[0] as string], ['r', 'v', '', ''])).rejects.toMatchObject({ code: 'VALIDATION' });
+    // The lease string ends the value at its first '|', so a value holding one is refused.
+    const [withBar] = await lockOpsScript.run(redis.client, keys, ['a', 'v|1', 'o', '1000']);
+    expect(withBar).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await redis.client.exists(`${prefix}:{a}:token`)).toBe(0);
   });
 
@@ -53,7 +56,28 @@ describe('scripts', () => {
       true,
       expect.objectContaining({ acquired: true, token: 2 }),
     ]);
-    expect(await redis.client.hget(k.lock, 'owner')).toBe('four');
+    expect(await redis.client.get(k.lock)).toMatch(/^v4\|2\|\d+\|four$/);
     expect(await redis.client.exists(other.lock, other.token)).toBe(0);
+  });
+
+  it('a key of another type at a lock is nobody\'s lease and does not fail the rest of the batch', async () => {
+    const { lockOpsScript, lockOpsArgs, refreshScript } = await import('../src/scripts.js');
+    const prefix = redis.newPrefix();
+    const odd = { lock: `${prefix}:{k}:lock`, token: `${prefix}:{k}:token` };
+    const fine = { lock: `${prefix}:{k}:other-lock`, token: `${prefix}:{k}:other-token` };
+    await redis.client.hset(odd.lock, 'value', 'v1');
+    const { keys, args } = lockOpsArgs([
+      { op: 'r', keys: odd, value: 'v1' },
+      { op: 'a', keys: odd, value: 'v2', owner: 'o', ttlMs: 10_000 },
+      { op: 'a', keys: fine, value: 'v3', owner: 'o', ttlMs: 10_000 },
+    ]);
+    const out = await lockOpsScript.run(redis.client, keys, args);
+    expect(out.map((o) => (o.ok ? o.value : 'error'))).toEqual([
+      false,
+      expect.objectContaining({ acquired: false }),
+      expect.objectContaining({ acquired: true, token: 1 }),
+    ]);
+    await expect(refreshScript.run(redis.client, [odd.lock], ['v1', 1000])).rejects.toMatchObject({ code: 'LOCK_LOST' });
+    expect(await redis.client.hget(odd.lock, 'value')).toBe('v1');
   });
 });

@@ -54,8 +54,18 @@ describe('bad input', () => {
 
   it('reports corrupt stored lock data as CorruptDataError', async () => {
     const m = new RedisLockManager(redis.client, { keyPrefix: redis.newPrefix() });
-    await redis.client.hset(m.lockKeys('k').lock, 'value', 'x', 'owner', 'o', 'token', 'abc', 'at', '1');
-    await redis.client.pexpire(m.lockKeys('k').lock, 60_000);
-    await expect(m.getLock('k')).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+    const lock = m.lockKeys('k').lock;
+    const corrupt: [string, () => Promise<unknown>][] = [
+      ['bad token', () => redis.client.set(lock, 'x|abc|1|o', 'PX', 60_000)],
+      ['not the lease form', () => redis.client.set(lock, 'plain', 'PX', 60_000)],
+      ['no TTL', () => redis.client.set(lock, 'x|1|1|o')],
+      ['another type', () => redis.client.hset(lock, 'value', 'x', 'owner', 'o', 'token', '1', 'at', '1')],
+    ];
+    for (const [what, write] of corrupt) {
+      await redis.client.del(lock);
+      await write();
+      await expect(m.getLock('k'), what).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
+      expect(await m.isLocked('k'), what).toBe(true);
+    }
   });
 });
