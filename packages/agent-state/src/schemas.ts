@@ -1,5 +1,6 @@
 import { idSchema } from '@redstate/core';
 import { z } from 'zod';
+import { findNonJson, type NonJson } from './json-value.js';
 
 /** Lifecycle of an agent session. */
 export const AGENT_STATUSES = [
@@ -15,29 +16,59 @@ export const AGENT_STATUSES = [
 
 export const AgentStatusSchema = z.enum(AGENT_STATUSES);
 
+type Json = z.infer<ReturnType<typeof z.json>>;
+
 /**
- * Validates with `schema` but keeps the value as given: zod rebuilds objects and drops own
- * `"__proto__"` keys, which JSON.parse creates as plain data and users may store.
+ * Any JSON value (no undefined, functions, NaN, class instances or cycles). Checked by
+ * `findNonJson` instead of `z.json()`: the same values pass, the value is kept as given (zod
+ * rebuilds objects and drops own `"__proto__"` keys, which JSON.parse creates as plain data
+ * and users may store), and an error names the offending path.
  */
-function keepAsGiven<T>(schema: z.ZodType<T>): z.ZodType<T> {
-  return z.custom<T>().superRefine((value, ctx) => {
+export const JsonValueSchema = z.custom<Json>().superRefine((value, ctx) => {
+  addJsonIssue(value, ctx);
+});
+
+/** A JSON object (not an array or a primitive) of JSON values. */
+export const JsonObjectSchema = z.custom<Record<string, Json>>().superRefine((value, ctx) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object' });
+  } else {
+    addJsonIssue(value, ctx);
+  }
+});
+
+/**
+ * Validates with `schema` but answers the value as given: zod rebuilds objects and drops own
+ * `"__proto__"` keys, which JSON.parse creates as plain data and users may store. Only for
+ * schemas that check and never transform.
+ */
+function keepAsGiven<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>> {
+  return z.custom<z.output<S>>().superRefine((value, ctx) => {
     const result = schema.safeParse(value);
     if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue } as never);
   });
 }
 
-/** Any JSON value (no undefined, functions, NaN or cycles). */
-export const JsonValueSchema = keepAsGiven(z.json());
-
-export const JsonObjectSchema = keepAsGiven(z.record(z.string(), z.json()));
+function addJsonIssue(value: unknown, ctx: z.RefinementCtx): void {
+  let found: NonJson | null;
+  try {
+    found = findNonJson(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    found = { path: [], message: 'nested too deeply' };
+  }
+  if (found) ctx.addIssue({ code: 'custom', path: found.path, message: found.message });
+}
 
 /** One conversation message. Extra fields (tool calls, ids, ...) are kept as they are. */
-export const MessageSchema = z
-  .object({
-    role: z.enum(['system', 'user', 'assistant', 'tool']),
-    content: JsonValueSchema.optional(),
-  })
-  .catchall(JsonValueSchema);
+export const MessageSchema = keepAsGiven(
+  z
+    .object({
+      role: z.enum(['system', 'user', 'assistant', 'tool']),
+      content: JsonValueSchema.optional(),
+    })
+    .catchall(JsonValueSchema),
+);
 
 /** What `saveState` accepts. `messages`, when given, is the full history (see README). */
 export const AgentStateInputSchema = z.object({
@@ -91,14 +122,20 @@ export const CheckpointSchema = z.object({
   state: AgentStateInputSchema.omit({ messages: true }),
 });
 
+const streamChunkFields = {
+  type: z.string().min(1).max(256),
+  agentId: z.string().optional(),
+  agentType: z.string().optional(),
+  timestamp: z.number().optional(),
+};
+
 /** A chunk of an agent's output stream. Any JSON object with a `type`. */
-export const StreamChunkSchema = z
-  .object({
-    type: z.string().min(1).max(256),
-    agentId: z.string().optional(),
-    agentType: z.string().optional(),
-    timestamp: z.number().optional(),
-  })
-  .catchall(JsonValueSchema);
+export const StreamChunkSchema = keepAsGiven(z.object(streamChunkFields).catchall(JsonValueSchema));
+
+/**
+ * Only the named fields of a chunk. Enough for a value known to be JSON (JSON.parse output,
+ * or checked with JsonValueSchema first), without walking its other fields again.
+ */
+export const StreamChunkFieldsSchema = z.looseObject(streamChunkFields);
 
 export const StreamStatusSchema = z.enum(['active', 'ended', 'failed']);

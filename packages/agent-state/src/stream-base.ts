@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Connection, type ConnectionOptions, DEFAULT_TTL } from './connection.js';
 import { MalformedChunkError, StreamTrimmedError } from './errors.js';
 import { streamKeys } from './keys.js';
-import { JsonValueSchema, StreamChunkSchema, StreamStatusSchema } from './schemas.js';
+import { JsonValueSchema, StreamChunkFieldsSchema, StreamStatusSchema } from './schemas.js';
 import { streamAppendScript, streamCreateScript, streamFinishScript } from './scripts.js';
 import { BlockingReader, decodeChunk, parseEntries } from './stream-reader.js';
 import { AppendCoalescer } from './append-coalescer.js';
@@ -159,10 +159,10 @@ export class StreamBase extends Connection {
 
 /** Validates a chunk (a JSON object with a string `type`) and serialises it. */
 export function encodeChunk(chunk: unknown): string {
-  const shape = StreamChunkSchema.safeParse(chunk);
   const json = JsonValueSchema.safeParse(chunk);
-  if (!shape.success || !json.success) {
-    const issues = (shape.error ?? json.error)?.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  const shape = json.success ? StreamChunkFieldsSchema.safeParse(chunk) : json;
+  if (!shape.success) {
+    const issues = shape.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new MalformedChunkError(`malformed stream chunk: ${issues}`);
   }
   return JSON.stringify(chunk);

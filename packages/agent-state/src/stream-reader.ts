@@ -1,7 +1,7 @@
 import { asArray, asString, CorruptDataError, isCluster, mapRedisError, parseStored, parseStoredJson, type RedisClient } from '@redstate/core';
 import { StreamFailedError, StreamTrimmedError } from './errors.js';
-import { StreamChunkSchema } from './schemas.js';
-import type { SequencedChunk, StreamReader } from './types.js';
+import { StreamChunkFieldsSchema } from './schemas.js';
+import type { SequencedChunk, StreamChunk, StreamReader } from './types.js';
 
 export interface BlockingReadOptions {
   readonly client: RedisClient;
@@ -38,7 +38,11 @@ export function decodeChunk(streamId: string, entry: Entry): SequencedChunk {
   const index = entry.fields.indexOf('chunk');
   const raw = index >= 0 && index % 2 === 0 ? entry.fields[index + 1] : undefined;
   if (raw === undefined) throw new CorruptDataError(`corrupt stored ${what}: no chunk field`);
-  return { chunk: parseStored(StreamChunkSchema, parseStoredJson(raw, what), what), sequence: entry.sequence };
+  // JSON.parse output is JSON data, so only the named fields need checking; the parsed value
+  // itself is answered (a schema's output would drop an own "__proto__" key).
+  const chunk = parseStoredJson(raw, what);
+  parseStored(StreamChunkFieldsSchema, chunk, what);
+  return { chunk: chunk as StreamChunk, sequence: entry.sequence };
 }
 
 /**

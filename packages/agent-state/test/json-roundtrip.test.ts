@@ -1,7 +1,7 @@
 import { useTestRedis } from '@redstate/testing/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type JsonValue, RedisResumableStorage, RedisStateStore } from '../src/index.js';
+import { type JsonValue, type Message, RedisResumableStorage, RedisStateStore, type StreamChunk } from '../src/index.js';
 import { makeState } from './helpers.js';
 
 describe('JSON round-trip (property based)', () => {
@@ -53,5 +53,26 @@ describe('JSON round-trip (property based)', () => {
     await storage.create('p');
     await storage.append('p', { type: 'v', value }, 1);
     expect(JSON.stringify((await storage.readFrom('p', 0))[0]?.chunk)).toBe(`{"type":"v","value":${text}}`);
+  });
+
+  it('keeps a top-level "__proto__" key of a chunk or a message', async () => {
+    const prefix = redis.newPrefix('proto-top');
+    const store = new RedisStateStore({ client: redis.client, keyPrefix: prefix });
+    const storage = new RedisResumableStorage({ client: redis.client, keyPrefix: prefix });
+    const chunk = JSON.parse('{"type":"v","__proto__":{"polluted":true},"n":1}') as StreamChunk;
+    await storage.create('c');
+    await storage.append('c', chunk, 1);
+    const [read] = await storage.readFrom('c', 0);
+    expect(JSON.stringify(read?.chunk)).toBe(JSON.stringify(chunk));
+    expect(Object.hasOwn(read?.chunk ?? {}, '__proto__')).toBe(true);
+
+    const message = JSON.parse('{"role":"tool","content":"x","__proto__":"kept"}') as Message;
+    await store.saveState('m', makeState('m', { messages: [message] }));
+    await store.appendMessages('m', [message]);
+    const loaded = await store.loadState('m');
+    expect(loaded?.messages.map((m) => JSON.stringify(m))).toEqual([JSON.stringify(message), JSON.stringify(message)]);
+    const page = await store.getMessages('m');
+    expect(page.messages.map((m) => JSON.stringify(m))).toEqual([JSON.stringify(message), JSON.stringify(message)]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

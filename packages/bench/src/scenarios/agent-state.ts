@@ -1,12 +1,14 @@
 import { type AgentStateInput, type Message, RedisResumableStorage, RedisStateStore, type StreamChunk } from '@redstate/agent-state';
 import { createResumableStreamContext } from 'resumable-stream/ioredis';
-import { measure } from '../measure.ts';
+import { measure, measureInterleaved } from '../measure.ts';
 import { bytesPerRecord } from '../memory.ts';
 import type { BenchContext, Scenario, ScenarioResult } from '../scenario.ts';
 
 const SESSIONS = 1000;
 /** Chunks per streamed response in the append + resume scenario. */
 const CHUNKS = 20;
+/** The two stream subjects alternate in this many rounds; each row is the median round. */
+const STREAM_ROUNDS = 5;
 
 const history: Message[] = [
   { role: 'system', content: 'You are a careful planner.' },
@@ -91,24 +93,8 @@ export const agentState: Scenario = {
     });
     results.push({ scenario: 'agent appendMessages (1 message)', subject: 'redstate', measurement: append });
 
-    const streamOpts = { ops: Math.ceil(ctx.ops / 10), concurrency: ctx.concurrency, warmup: Math.ceil(ctx.ops / 100) };
     const scenario = `stream ${CHUNKS} chunks + resume from start`;
     const storage = new RedisResumableStorage({ client, keyPrefix: ctx.prefix('agent-streams') });
-    const ours = await measure(ctx.admin, ctx.port, {
-      ...streamOpts,
-      op: async (i) => {
-        const id = `stream-${i}`;
-        await storage.create(id);
-        // Like the peer's producer, push every chunk without waiting for the previous one:
-        // one connection keeps them in order, and each append is still one atomic script.
-        await Promise.all(Array.from({ length: CHUNKS }, (_, n) => storage.append(id, chunk(n + 1), n + 1)));
-        await storage.end(id);
-        const read = await storage.readFrom(id, 0);
-        if (read.length !== CHUNKS) throw new Error(`resumed ${read.length} chunks, expected ${CHUNKS}`);
-      },
-    });
-    results.push({ scenario, subject: 'redstate', measurement: ours, note: 'durable Redis stream: create + 20 pipelined appends + end + one read' });
-
     // resumable-stream keeps chunks in the producer's memory and replays them over pub/sub to a
     // client that resumes while the producer is alive: its README's ioredis setup.
     const peerContext = createResumableStreamContext({
@@ -118,24 +104,53 @@ export const agentState: Scenario = {
       subscriber: ctx.connect(),
     });
     const expected = Array.from({ length: CHUNKS }, (_, n) => line(n + 1)).join('');
-    const peer = await measure(ctx.admin, ctx.port, {
-      ...streamOpts,
-      op: async (i) => {
-        const id = `stream-${i}`;
-        const source = manualSource();
-        const produced = await peerContext.createNewResumableStream(id, () => source.stream);
-        if (!produced) throw new Error('resumable-stream did not create the stream');
-        const producerRead = readAll(produced);
-        for (let n = 1; n <= CHUNKS; n++) source.push(line(n));
-        const resumed = await peerContext.resumeExistingStream(id);
-        if (!resumed) throw new Error('resumable-stream could not resume');
-        const resumedRead = readAll(resumed);
-        source.close();
-        const [first, second] = await Promise.all([producerRead, resumedRead]);
-        if (first !== expected || second !== expected) throw new Error('resumable-stream returned different text');
-      },
-    });
-    results.push({ scenario, subject: 'resumable-stream', measurement: peer, note: 'not durable: chunks live in the producer process' });
+    // Every op streams under a fresh id (the sequence numbers of interleaved rounds overlap).
+    let ourStreams = 0;
+    let peerStreams = 0;
+    const streams = await measureInterleaved(
+      ctx.admin,
+      ctx.port,
+      [
+        {
+          name: 'redstate',
+          op: async () => {
+            const id = `stream-${ourStreams++}`;
+            await storage.create(id);
+            // Like the peer's producer, push every chunk without waiting for the previous one:
+            // one connection keeps them in order, and each append is still one atomic script.
+            await Promise.all(Array.from({ length: CHUNKS }, (_, n) => storage.append(id, chunk(n + 1), n + 1)));
+            await storage.end(id);
+            const read = await storage.readFrom(id, 0);
+            if (read.length !== CHUNKS) throw new Error(`resumed ${read.length} chunks, expected ${CHUNKS}`);
+          },
+        },
+        {
+          name: 'resumable-stream',
+          op: async () => {
+            const id = `stream-${peerStreams++}`;
+            const source = manualSource();
+            const produced = await peerContext.createNewResumableStream(id, () => source.stream);
+            if (!produced) throw new Error('resumable-stream did not create the stream');
+            const producerRead = readAll(produced);
+            for (let n = 1; n <= CHUNKS; n++) source.push(line(n));
+            const resumed = await peerContext.resumeExistingStream(id);
+            if (!resumed) throw new Error('resumable-stream could not resume');
+            const resumedRead = readAll(resumed);
+            source.close();
+            const [first, second] = await Promise.all([producerRead, resumedRead]);
+            if (first !== expected || second !== expected) throw new Error('resumable-stream returned different text');
+          },
+        },
+      ],
+      { ops: Math.ceil(ctx.ops / 10), concurrency: ctx.concurrency, warmup: Math.ceil(ctx.ops / 100), rounds: STREAM_ROUNDS },
+    );
+    const streamResult = (name: string) => {
+      const m = streams.get(name);
+      if (!m) throw new Error(`no measurement for ${name}`);
+      return m;
+    };
+    results.push({ scenario, subject: 'redstate', measurement: streamResult('redstate'), note: 'durable Redis stream: create + 20 pipelined appends + end + one read' });
+    results.push({ scenario, subject: 'resumable-stream', measurement: streamResult('resumable-stream'), note: 'not durable: chunks live in the producer process' });
     return results;
   },
 };
