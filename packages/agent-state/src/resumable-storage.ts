@@ -6,6 +6,7 @@ import type { ChunkListener, ResumableStorage, SequencedChunk, StreamChunk, Stre
 export type RedisResumableStorageOptions = StreamOptions;
 
 const limitSchema = z.number().int().min(1).max(10_000);
+const failMessageSchema = z.string().max(65_536);
 
 /**
  * Lower-level resumable stream storage: the caller numbers chunks (1, 2, 3, ...) and
@@ -79,7 +80,7 @@ export class RedisResumableStorage extends StreamBase implements ResumableStorag
 
   /** Fails the stream with an error message; false when it had already finished. */
   async fail(streamId: string, error: string): Promise<boolean> {
-    const message = parseInput(z.string().max(65_536), error, 'error');
+    const message = parseInput(failMessageSchema, error, 'error');
     return this.finishStream(this.streamId(streamId), 'failed', message);
   }
 }

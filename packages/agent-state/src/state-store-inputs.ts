@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentStatusSchema, MessageSchema, StagedChangeSchema } from './schemas.js';
 
 /** Input schemas of RedisStateStore's options and method arguments. */
 
@@ -31,3 +32,7 @@ export const optionsSchema = z.object({
   promoteRetries: z.number().int().min(1).max(1000).optional(),
 });
 export const MAX_MESSAGES_PER_CALL = 100_000;
+export const appendedMessagesSchema = z.array(MessageSchema).max(MAX_MESSAGES_PER_CALL);
+export const expectedStatusesSchema = z.array(AgentStatusSchema).min(1);
+/** The stored staging list (read back, so parsed with parseStored). */
+export const stagedChangesSchema = z.array(StagedChangeSchema);

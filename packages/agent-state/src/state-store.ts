@@ -13,7 +13,6 @@ import {
   toJson,
   ValidationError,
 } from '@redstate/core';
-import { z } from 'zod';
 import { Connection, type ConnectionOptions, DEFAULT_TTL } from './connection.js';
 import { applyJsonPatch } from './json-patch.js';
 import { CHECKPOINT_DATA, CHECKPOINT_INDEX, MESSAGES, STAGING, sessionKeys, STATE } from './keys.js';
@@ -33,12 +32,14 @@ import {
 } from './scripts.js';
 import { decodeCheckpoint, decodeState, encodeState } from './state-codec.js';
 import {
+  appendedMessagesSchema,
   checkpointIdSchema,
+  expectedStatusesSchema,
   getMessagesSchema,
   listCheckpointsSchema,
-  MAX_MESSAGES_PER_CALL,
   optionsSchema,
   saveOptionsSchema,
+  stagedChangesSchema,
   writeOptionsSchema,
 } from './state-store-inputs.js';
 import type {
@@ -137,7 +138,7 @@ export class RedisStateStore extends Connection implements StateStore {
 
   async appendMessages(sessionId: string, messages: readonly Message[], options: WriteOptions = {}): Promise<number> {
     const id = parseInput(idSchema, sessionId, 'sessionId');
-    const valid = parseInput(z.array(MessageSchema).max(MAX_MESSAGES_PER_CALL), messages, 'messages');
+    const valid = parseInput(appendedMessagesSchema, messages, 'messages');
     const opts = parseInput(writeOptionsSchema, options, 'appendMessages options');
     const encoded = valid.map((m, i) => toJson(m, `messages[${i}]`));
     await this.ready();
@@ -210,7 +211,7 @@ export class RedisStateStore extends Connection implements StateStore {
         throw new NotFoundError(`promoteStaging: no state for session ${JSON.stringify(id)}`);
       }
       if (staged === null) return { applied: 0, version: Number(version) };
-      const changes = parseStored(z.array(StagedChangeSchema), parseStoredJson(staged, what), what);
+      const changes = parseStored(stagedChangesSchema, parseStoredJson(staged, what), what);
       let next = parseStoredJson(custom, `customState of session ${JSON.stringify(id)}`);
       for (const change of changes) next = applyJsonPatch(next, change.patches);
       const committed = await promoteStagingScript.run(this.client, keys, [this.ttl, step, version, staged, toJson(next, 'customState')]);
@@ -227,7 +228,7 @@ export class RedisStateStore extends Connection implements StateStore {
 
   async compareAndSetStatus(sessionId: string, expected: readonly AgentStatus[], next: AgentStatus): Promise<boolean> {
     const id = parseInput(idSchema, sessionId, 'sessionId');
-    const from = parseInput(z.array(AgentStatusSchema).min(1), expected, 'expected statuses');
+    const from = parseInput(expectedStatusesSchema, expected, 'expected statuses');
     const to = parseInput(AgentStatusSchema, next, 'next status');
     await this.ready();
     return casStatusScript.run(this.client, sessionKeys(this.keyspace, id), [this.ttl, to, ...from]);

@@ -40,6 +40,7 @@ const channelSchema = z.object({
 });
 const idsSchema = z.array(idSchema).max(10_000);
 const userIdSchema = idSchema.nullable();
+const sweepLimitSchema = z.number().int().min(1).max(100_000);
 
 /** A channel as read back: Pikku's `Channel` plus the user it is bound to. */
 export type StoredPikkuChannel<OpeningData = unknown> = Channel<never, OpeningData> & { pikkuUserId?: string };
@@ -181,7 +182,7 @@ export class RedisChannelStore<OpeningData = unknown> extends ChannelStore<never
 
   /** Removes up to `limit` channels whose TTL ran out; returns how many. Writes do this too. */
   async sweepExpired(limit = 1000): Promise<number> {
-    const n = parseInput(z.number().int().min(1).max(100_000), limit, 'limit');
+    const n = parseInput(sweepLimitSchema, limit, 'limit');
     await this.ready();
     return sweepExpiredScript.run(this.client, this.keys.all, [n]);
   }

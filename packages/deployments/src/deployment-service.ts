@@ -33,6 +33,8 @@ const pageSchema = z.strictObject({
   offset: z.number().int().min(0).optional(),
   limit: z.number().int().min(1).max(10_000).optional(),
 });
+const functionNamesSchema = z.array(idSchema);
+const sweepLimitSchema = z.number().int().min(1).max(100_000);
 
 /**
  * Pikku `DeploymentService` on Redis. `start` registers the deployment's endpoint and
@@ -99,7 +101,7 @@ export class RedisDeploymentService implements DeploymentService {
       throw new DeploymentStateError(`deployment ${this.current.deploymentId} is already started; call stop() first`);
     }
     const functions = [...new Set(input.functions ?? getAllFunctionNames())];
-    parseInput(z.array(idSchema), functions, 'function names');
+    parseInput(functionNamesSchema, functions, 'function names');
     await this.ledger.ensureOnce();
     const current = { deploymentId: input.deploymentId, endpoint: input.endpoint, functions };
     await this.beat('start', current);
@@ -154,7 +156,7 @@ export class RedisDeploymentService implements DeploymentService {
 
   /** Removes up to `limit` expired deployments; heartbeats do this too. */
   async sweepExpired(limit = 1000): Promise<number> {
-    const n = parseInput(z.number().int().min(1).max(100_000), limit, 'limit');
+    const n = parseInput(sweepLimitSchema, limit, 'limit');
     await this.ledger.ensureOnce();
     return sweepExpiredScript.run(this.client, this.keys.all, [n]);
   }

@@ -57,6 +57,17 @@ const checkpointSchema = z.object({
   data: z.string(),
 });
 
+/** A fold checkpoint as stored (hash fields are strings). */
+const storedCheckpointSchema = z.object({
+  offset: z.string().regex(/^\d+_\d+$/),
+  incarnation: z.string(),
+  formatVersion: z.string().regex(/^-?\d+$/),
+  data: z.string(),
+});
+
+/** A committed batch as stored: a JSON array of record objects. */
+const storedBatchSchema = z.array(z.looseObject({}));
+
 const metaSchema = z.object({
   agent: z.string(),
   inst: z.string(),
@@ -182,7 +193,7 @@ export class RedisConversationStreamStore implements ConversationStreamStore {
     const texts = await this.materialize(p, page.items);
     const batches = texts.map((text, i) => ({
       offset: formatOffset(startAfter + 1 + i),
-      records: parseStored(z.array(z.looseObject({})), parseStoredJson(text, `batch of ${p}`), `batch of ${p}`) as unknown as ConversationRecord[],
+      records: decodeBatch(text, `batch of ${p}`),
     }));
     return {
       batches,
@@ -233,11 +244,7 @@ export class RedisConversationStreamStore implements ConversationStreamStore {
     await this.ready();
     const fields = asFieldMap(await withMappedErrors(() => this.client.call('HGETALL', this.keys.stream(p, 'checkpoint'))));
     if (Object.keys(fields).length === 0) return null;
-    const stored = parseStored(
-      z.object({ offset: z.string().regex(/^\d+_\d+$/), incarnation: z.string(), formatVersion: z.string().regex(/^-?\d+$/), data: z.string() }),
-      fields,
-      `fold checkpoint of ${p}`,
-    );
+    const stored = parseStored(storedCheckpointSchema, fields, `fold checkpoint of ${p}`);
     if (bound !== undefined && parseOffset(stored.offset) > bound) return null;
     return { offset: stored.offset, incarnation: stored.incarnation, formatVersion: Number(stored.formatVersion), data: stored.data };
   }
@@ -284,4 +291,14 @@ export class RedisConversationStreamStore implements ConversationStreamStore {
       throw error;
     }
   }
+}
+
+/**
+ * A stored batch's records, as JSON.parse made them: checked to be objects but not rebuilt,
+ * since a rebuilt object would drop an own "__proto__" key (plain data in a record).
+ */
+function decodeBatch(text: string, what: string): ConversationRecord[] {
+  const records = parseStoredJson(text, what);
+  parseStored(storedBatchSchema, records, what);
+  return records as ConversationRecord[];
 }

@@ -41,6 +41,7 @@ const rowSchema = z.object({
 
 export type StoredRow = z.output<typeof rowSchema>;
 
+const chunkCountSchema = z.coerce.number().int().min(0);
 const chunkSchema = z.object({ itemId: z.string(), index: z.number().int(), count: z.number().int(), data: z.string() });
 
 export interface ParsedRow {
@@ -62,7 +63,7 @@ export function parseRowReply(parts: readonly unknown[]): ParsedRow {
   const [rawRow, rawPayload, rawCount, rawObligation] = parts.map(asString);
   const row = parseStored(rowSchema, parseStoredJson(rawRow ?? '', 'flue submission row'), 'flue submission row');
   const payload = rawPayload ?? '';
-  const chunkCount = parseStored(z.coerce.number().int().min(0), rawCount || '0', `chunk count of ${row.id}`);
+  const chunkCount = parseStored(chunkCountSchema, rawCount || '0', `chunk count of ${row.id}`);
   const input = parseStoredJson(payload, `payload of submission ${row.id}`);
   if (!isSubmissionPayload(input, { kind: row.kind, submissionId: row.id, sessionKey: row.session, acceptedAt: Number(row.accepted) })) {
     throw new CorruptDataError(`corrupt stored payload of submission ${row.id}: it does not match the row`, {

@@ -53,6 +53,10 @@ const PRUNE_BATCH = 16;
 /** Staged chunks of an admission that never commits (the writer died) expire after this long. */
 const STAGE_TTL_MS = 60 * 60 * 1000;
 
+const directInputSchema = submissionInputSchema.extend({ kind: z.literal('direct') });
+const outcomeSchema = z.enum(['failed', 'aborted']);
+const submissionIdsSchema = z.array(idSchema);
+
 type ListMode = 'runnable' | 'unready' | 'running' | 'pending' | 'expired' | 'joined';
 
 /**
@@ -132,7 +136,7 @@ export class RedisSubmissionStore implements AgentSubmissionStore {
   }
 
   async admitDirect(input: AgentSubmissionInput): Promise<AgentSubmission> {
-    if (input?.kind !== 'direct') parseInput(submissionInputSchema.extend({ kind: z.literal('direct') }), input, 'direct submission');
+    if (input?.kind !== 'direct') parseInput(directInputSchema, input, 'direct submission');
     const admission = await this.admit(input);
     if (admission.kind !== 'submission') {
       throw new FlueAdmissionConflictError(
@@ -241,7 +245,7 @@ export class RedisSubmissionStore implements AgentSubmissionStore {
 
   async settleQueuedSubmission(submissionId: string, outcome: 'failed' | 'aborted', error: unknown): Promise<boolean> {
     const id = parseInput(idSchema, submissionId, 'submissionId');
-    parseInput(z.enum(['failed', 'aborted']), outcome, 'outcome');
+    parseInput(outcomeSchema, outcome, 'outcome');
     await this.ready();
     const reply = await settleQueuedScript.run(this.client, this.keys.submissionKeys, [
       id,
@@ -270,7 +274,7 @@ export class RedisSubmissionStore implements AgentSubmissionStore {
 
   async renewLeases(ownerId: string, submissionIds: string[]): Promise<void> {
     const owner = parseInput(idSchema, ownerId, 'ownerId');
-    const ids = parseInput(z.array(idSchema), submissionIds, 'submissionIds');
+    const ids = parseInput(submissionIdsSchema, submissionIds, 'submissionIds');
     if (ids.length === 0) return;
     await this.ready();
     await renewLeasesScript.run(this.client, this.keys.submissionKeys, [owner, LEASE_DURATION_MS, ...ids]);

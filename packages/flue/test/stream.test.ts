@@ -238,3 +238,19 @@ describe('attachments', () => {
     );
   });
 });
+
+describe('records read back as written', () => {
+  it('keeps an own "__proto__" key of a record (plain data after JSON.parse)', async () => {
+    const adapter = flueRedis(redis.connect(), { keyPrefix: redis.newPrefix('proto') });
+    const { conversationStreamStore: stream } = await adapter.connect();
+    const producer = await producerOn(stream, PATH);
+    const record = { ...userRecord('p'), ...JSON.parse('{"__proto__": {"polluted": true}}') };
+    expect(Object.hasOwn(record, '__proto__')).toBe(true);
+    await stream.append({ path: PATH, ...producer, producerSequence: 0, records: [record] });
+    const [batch] = (await stream.read(PATH)).batches;
+    expect(JSON.stringify(batch?.records)).toBe(JSON.stringify([record]));
+    expect(Object.hasOwn(batch?.records[0] ?? {}, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await adapter.close();
+  });
+});

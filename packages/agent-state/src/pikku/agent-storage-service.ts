@@ -43,6 +43,9 @@ import {
 } from './scripts.js';
 import { deleteThread, readThread, readThreads } from './threads.js';
 
+const approvalStatusSchema = z.enum(['approved', 'denied']);
+const runIdSchema = z.string().min(1);
+
 const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
 const createThreadOptions = z
   .strictObject({
@@ -274,7 +277,7 @@ export class RedisAgentStorageService implements AgentStorageService, AgentRunSt
   /** Claims a pending approval exactly once across processes: true for the one caller that removed it. */
   async resolveApproval(toolCallId: string, _status: 'approved' | 'denied'): Promise<boolean> {
     const tc = parseInput(idSchema, toolCallId, 'toolCallId');
-    parseInput(z.enum(['approved', 'denied']), _status, 'approval status');
+    parseInput(approvalStatusSchema, _status, 'approval status');
     await this.ready();
     const runId = asNullableString(await this.ctx.client.hget(this.ctx.keys.toolCalls, tc));
     if (runId === null) return false;
@@ -324,7 +327,7 @@ export class RedisAgentStorageService implements AgentStorageService, AgentRunSt
 
   /** Scores of a run in the order they were saved (re-grades append). */
   async getScores(runId: string): Promise<AgentRunScore[]> {
-    const id = parseInput(z.string().min(1), runId, 'run id');
+    const id = parseInput(runIdSchema, runId, 'run id');
     const parsed = parseRunId(id);
     if (!parsed) return [];
     await this.ready();
@@ -342,7 +345,7 @@ export class RedisAgentStorageService implements AgentStorageService, AgentRunSt
   }
 
   private async readRun(runId: string): Promise<{ run: StoredRun; version: string } | null> {
-    const id = parseInput(z.string().min(1), runId, 'run id');
+    const id = parseInput(runIdSchema, runId, 'run id');
     const parsed = parseRunId(id);
     if (!parsed) return null;
     await this.ready();

@@ -2,6 +2,10 @@ import type { AgentMessage, AgentRunRow, AgentRunState, AgentThread, PendingAppr
 import { parseStored, parseStoredJson, toJson } from '@redstate/core';
 import { z } from 'zod';
 
+const metadataSchema = z.record(z.string(), z.unknown());
+/** Fails every value: parseStored with it builds the CorruptDataError for a missing or ill-formed entry. */
+const nothingSchema = z.never();
+
 const msString = z.string().regex(/^\d+$/).transform(Number);
 
 const storedThread = z.object({
@@ -25,7 +29,7 @@ export function decodeThread(fields: Record<string, string>, threadId: string): 
   };
   if (t.title !== undefined) thread.title = t.title;
   if (t.metadata !== undefined) {
-    thread.metadata = parseStored(z.record(z.string(), z.unknown()), parseStoredJson(t.metadata, `metadata of thread ${threadId}`), `metadata of thread ${threadId}`);
+    thread.metadata = parseStored(metadataSchema, parseStoredJson(t.metadata, `metadata of thread ${threadId}`), `metadata of thread ${threadId}`);
   }
   return thread;
 }
@@ -41,7 +45,7 @@ export function encodeMessage(message: AgentMessage): string {
 }
 
 export function decodeMessage(raw: string | null, threadId: string): AgentMessage {
-  if (raw === null) throw parseStored(z.never(), raw, `message of thread ${threadId}`);
+  if (raw === null) throw parseStored(nothingSchema, raw, `message of thread ${threadId}`);
   const m = parseStored(storedMessage, parseStoredJson(raw, `message of thread ${threadId}`), `message of thread ${threadId}`);
   return { ...m, createdAt: new Date(m.createdAt) } as AgentMessage;
 }
@@ -120,7 +124,7 @@ export interface DecodedScore {
 /** A scores ZSET member: `<uuid>:<seq>:<ms>:<json>`. */
 export function decodeScoreMember(member: string, runId: string): DecodedScore {
   const match = /^[0-9a-f-]{36}:\d{12,}:(\d+):([\s\S]*)$/.exec(member);
-  if (!match) throw parseStored(z.never(), member, `score of run ${runId}`);
+  if (!match) throw parseStored(nothingSchema, member, `score of run ${runId}`);
   const s = parseStored(storedScore, parseStoredJson(match[2]!, `score of run ${runId}`), `score of run ${runId}`);
   const out: DecodedScore = { scorerName: s.scorerName, score: s.score, createdAt: new Date(Number(match[1])) };
   if (s.reason !== undefined) out.reason = s.reason;
