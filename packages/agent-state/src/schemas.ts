@@ -1,4 +1,4 @@
-import { idSchema } from '@redstate/core';
+import { idSchema, keepAsGiven } from '@redstate/core';
 import { z } from 'zod';
 import { findNonJson, type NonJson } from './json-value.js';
 
@@ -36,18 +36,6 @@ export const JsonObjectSchema = z.custom<Record<string, Json>>().superRefine((va
     addJsonIssue(value, ctx);
   }
 });
-
-/**
- * Validates with `schema` but answers the value as given: zod rebuilds objects and drops own
- * `"__proto__"` keys, which JSON.parse creates as plain data and users may store. Only for
- * schemas that check and never transform.
- */
-function keepAsGiven<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>> {
-  return z.custom<z.output<S>>().superRefine((value, ctx) => {
-    const result = schema.safeParse(value);
-    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue } as never);
-  });
-}
 
 function addJsonIssue(value: unknown, ctx: z.RefinementCtx): void {
   let found: NonJson | null;

@@ -46,7 +46,7 @@ export {
 } from './schema-ledger.js';
 export { defineScript, isNoScriptError, Script, type ScriptArg, type ScriptDefinition, type ScriptSource, verifyScripts } from './script.js';
 export { coreScriptErrors, type ErrorFactory, mapRedisError, readMapped, type ScriptErrorMap, withMappedErrors } from './script-errors.js';
-export { idSchema, MAX_ID_LENGTH, parseInput, parseStored, parseStoredJson, positiveIntSchema, toJson } from './validation.js';
+export { idSchema, keepAsGiven, MAX_ID_LENGTH, parseInput, parseStored, parseStoredJson, positiveIntSchema, toJson } from './validation.js';
 export {
   type BatchOutcome,
   batchGroupOf,

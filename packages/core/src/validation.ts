@@ -22,6 +22,19 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * Validates with `schema` but answers the value as given. zod rebuilds objects, loose objects
+ * and records, and the rebuilt copy has no own `"__proto__"` key, which JSON.parse creates as
+ * plain data and users may send: wrap a schema of user JSON in this so no key is lost. Only
+ * for schemas that check and never transform (no defaults, coercion or transforms inside).
+ */
+export function keepAsGiven<S extends z.ZodType>(schema: S): z.ZodType<z.output<S>, z.input<S>> {
+  return z.custom<z.output<S>>().superRefine((value, ctx) => {
+    const result = schema.safeParse(value);
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue } as never);
+  }) as unknown as z.ZodType<z.output<S>, z.input<S>>;
+}
+
 /** Validates a public input; throws {@link ValidationError} naming `what` and every issue. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);

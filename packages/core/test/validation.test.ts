@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/errors.js';
-import { toJson } from '../src/validation.js';
+import { z } from 'zod';
+import { CorruptDataError, ValidationError } from '../src/errors.js';
+import { keepAsGiven, parseInput, parseStored, toJson } from '../src/validation.js';
 
 describe('toJson', () => {
   it('keeps JSON values exactly, including empty arrays, big safe integers and unicode', () => {
@@ -31,5 +32,22 @@ describe('toJson', () => {
 
   it('serialises Dates by their toJSON rule', () => {
     expect(toJson({ at: new Date(0) }, 'payload')).toBe('{"at":"1970-01-01T00:00:00.000Z"}');
+  });
+});
+
+describe('keepAsGiven', () => {
+  it('answers the value itself, own "__proto__" keys included, where zod answers a copy without them', () => {
+    const schema = z.record(z.string(), z.looseObject({ n: z.number() }));
+    const value = JSON.parse('{"__proto__": {"n": 1}, "b": {"n": 2, "__proto__": "x"}}');
+    expect(Object.hasOwn(schema.parse(value), '__proto__')).toBe(false);
+    const kept = parseInput(keepAsGiven(schema), value, 'map');
+    expect(kept).toBe(value);
+    expect(JSON.stringify(kept)).toBe('{"__proto__":{"n":1},"b":{"n":2,"__proto__":"x"}}');
+  });
+
+  it('reports the inner schema\'s issues with their paths', () => {
+    const schema = keepAsGiven(z.object({ a: z.object({ n: z.number() }) }));
+    expect(() => parseInput(schema, { a: { n: 'x' } }, 'thing')).toThrow(/invalid thing: a\.n: /);
+    expect(() => parseStored(schema, null, 'thing')).toThrow(CorruptDataError);
   });
 });
