@@ -1,6 +1,6 @@
 import type { SerializedError } from '@pikku/core';
 import type { StepState } from '@pikku/core/workflow';
-import { CorruptDataError, parseStored, parseStoredJson, toJson } from '@redstate/core';
+import { CorruptDataError, keepAsGiven, parseStored, parseStoredJson, toJson } from '@redstate/core';
 import { z } from 'zod';
 import { stepIdOf } from './ids.js';
 
@@ -10,7 +10,8 @@ export type StepRecordWithData = StepRecord & { rpcName?: string; data?: unknown
 const STEP_STATUSES = ['pending', 'running', 'scheduled', 'succeeded', 'failed', 'suspended'] as const;
 const millis = z.string().regex(/^\d+$/, 'must be a millisecond timestamp').transform((s) => new Date(Number(s)));
 
-export const errorSchema = z.looseObject({ message: z.string() });
+// keepAsGiven: a looseObject copy would drop an own "__proto__" key of the stored error.
+export const errorSchema = keepAsGiven(z.looseObject({ message: z.string() }));
 // Built once: zod schemas are costly to construct, and decoding runs on every read.
 const stringSchema = z.string();
 const nullableStringSchema = z.string().nullable();

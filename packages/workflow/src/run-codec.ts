@@ -1,6 +1,6 @@
 import type { SerializedError } from '@pikku/core';
 import type { WorkflowPlannedStep, WorkflowRun, WorkflowRunWire } from '@pikku/core/workflow';
-import { CorruptDataError, parseStored, parseStoredJson } from '@redstate/core';
+import { CorruptDataError, keepAsGiven, parseStored, parseStoredJson } from '@redstate/core';
 import { z } from 'zod';
 import { errorSchema } from './codec.js';
 import { RUN_STATUSES } from './keys.js';
@@ -39,7 +39,8 @@ export const LEGACY_SPEC_FIELDS = ['inline', 'wire', 'graphHash', 'deterministic
 type Values = ReadonlyArray<string | null | undefined>;
 
 const RUN_STATUS_SET: ReadonlySet<string> = new Set(RUN_STATUSES);
-const plannedStepsSchema = z.array(z.looseObject({ stepName: z.string() }));
+// keepAsGiven: zod's copies would drop own "__proto__" keys of the stored steps.
+const plannedStepsSchema = keepAsGiven(z.array(z.looseObject({ stepName: z.string() })));
 
 function corrupt(runId: string, problem: string): never {
   const what = `workflow run ${runId}`;

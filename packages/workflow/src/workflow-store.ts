@@ -4,6 +4,7 @@ import {
   Batch,
   type EnsureSchemaResult,
   idSchema,
+  keepAsGiven,
   Keyspace,
   withMappedErrors,
   NotFoundError,
@@ -49,7 +50,8 @@ const flagSchema = z.boolean();
 const optionalFlagSchema = z.boolean().optional();
 const optionalStringSchema = z.string().optional();
 const nullableStringSchema = z.string().nullable();
-const plannedStepsInputSchema = z.array(z.looseObject({ stepName: z.string() })).optional();
+// The parsed value is stored: keepAsGiven keeps the caller's objects (zod's copies drop own "__proto__" keys).
+const plannedStepsInputSchema = keepAsGiven(z.array(z.looseObject({ stepName: z.string() }))).optional();
 const retryStatusSchema = z.enum(['pending', 'running']);
 const sourceSchema = z.string();
 const stepOptionsSchema = z
