@@ -1,4 +1,4 @@
-import { idSchema } from '@redstate/core';
+import { idSchema, keepAsGiven } from '@redstate/core';
 import { z } from 'zod';
 
 /** Largest token count, duration or step accepted in one entry (keeps rollup sums far from int64 overflow). */
@@ -25,7 +25,8 @@ const common = {
   timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   source: usageSourceSchema,
   /** Stored as opaque JSON, returned as written. */
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  // keepAsGiven: z.record answers a copy without an own "__proto__" key (JSON.parse makes one).
+  metadata: keepAsGiven(z.record(z.string(), z.unknown())).optional(),
 };
 
 export const tokenCountsSchema = z.strictObject({
