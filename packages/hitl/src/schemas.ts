@@ -1,15 +1,19 @@
-import { idSchema } from '@redstate/core';
+import { idSchema, keepAsGiven } from '@redstate/core';
 import { z } from 'zod';
 
-const jsonObject = z.record(z.string(), z.unknown());
+// User JSON schemas answer the value as given: zod's rebuilt copy would drop an own "__proto__"
+// key (which JSON.parse makes) from contexts, actions, field maps, fields and results.
+const jsonObject = keepAsGiven(z.record(z.string(), z.unknown()));
 
-export const actionsSchema = z.array(
-  z.looseObject({
-    id: z.string(),
-    label: z.string().optional(),
-    style: z.enum(['primary', 'danger', 'default']).optional(),
-    fields: z.record(z.string(), z.looseObject({})).optional(),
-  }),
+export const actionsSchema = keepAsGiven(
+  z.array(
+    z.looseObject({
+      id: z.string(),
+      label: z.string().optional(),
+      style: z.enum(['primary', 'danger', 'default']).optional(),
+      fields: z.record(z.string(), z.looseObject({})).optional(),
+    }),
+  ),
 );
 
 export const contextSchema = jsonObject;
@@ -30,16 +34,18 @@ export const newRequestSchema = z.object({
   batchIndex: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const resultSchema = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('TIMED_OUT'), id: z.string(), externalRef: z.string() }),
-  z.looseObject({
-    type: z.literal('RESOLVED'),
-    actionId: z.string(),
-    id: z.string(),
-    externalRef: z.string(),
-    feedbacks: jsonObject,
-  }),
-]);
+export const resultSchema = keepAsGiven(
+  z.discriminatedUnion('type', [
+    z.looseObject({ type: z.literal('TIMED_OUT'), id: z.string(), externalRef: z.string() }),
+    z.looseObject({
+      type: z.literal('RESOLVED'),
+      actionId: z.string(),
+      id: z.string(),
+      externalRef: z.string(),
+      feedbacks: jsonObject,
+    }),
+  ]),
+);
 
 export const listFilterSchema = z
   .object({

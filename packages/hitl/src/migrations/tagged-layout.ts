@@ -1,4 +1,4 @@
-import { Batch, parseStored, parseStoredJson, type RedisClient, toJson } from '@redstate/core';
+import { Batch, keepAsGiven, parseStored, parseStoredJson, type RedisClient, toJson } from '@redstate/core';
 import { z } from 'zod';
 import { encodeExternalIds } from '../ext-ids.js';
 import { type HitlKeys, msKey, namespaceMemberPart } from '../keys.js';
@@ -9,7 +9,8 @@ import { DEFAULT_NAMESPACE } from '../types.js';
 import { CHUNK, call, getMany, indexMembers, readLegacyLedger, scanKeys } from './legacy-read.js';
 
 const time = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO-8601 time');
-const externalIds = z.record(z.string(), z.string()).optional();
+// as given: a rebuilt record would drop a plugin id "__proto__"
+const externalIds = keepAsGiven(z.record(z.string(), z.string())).optional();
 
 const legacyRequest = z.looseObject({
   id: z.string().min(1),
