@@ -13,6 +13,7 @@ import {
   Batch,
   CorruptDataError,
   execPipelineSettled,
+  keepAsGiven,
   mapRedisError,
   withMappedErrors,
   parseInput,
@@ -36,6 +37,9 @@ const refSchema = z.looseObject({
   digest: z.string(),
   filename: z.string().optional(),
 });
+
+/** A stored ref, answered as JSON.parse made it: zod's copy would drop an own "__proto__" key. */
+const storedRefSchema = keepAsGiven(refSchema);
 
 const putSchema = z.object({
   streamPath: idSchema,
@@ -82,7 +86,7 @@ export class RedisAttachmentStore implements AttachmentStore {
     );
     if (existing.length === 0) return;
     const [conversationId, refJson] = existing;
-    const stored = parseStored(refSchema, parseStoredJson(refJson ?? '', `attachment ${p.attachment.id}`), `attachment ${p.attachment.id}`);
+    const stored = parseStored(storedRefSchema, parseStoredJson(refJson ?? '', `attachment ${p.attachment.id}`), `attachment ${p.attachment.id}`);
     // Same digest and size means the same bytes (the digest was verified before storing).
     if (conversationId !== p.conversationId || !sameAttachmentRef(stored, input.attachment)) {
       throw new AttachmentConflictError({ path: p.streamPath, attachmentId: p.attachment.id });
@@ -96,7 +100,7 @@ export class RedisAttachmentStore implements AttachmentStore {
     const what = `attachment ${g.attachmentId}`;
     const [conv, ref, n, inline] = await withMappedErrors(() => this.client.hmgetBuffer(key, 'conv', 'ref', 'n', 'bytes'));
     if (!conv || !ref || conv.toString('utf8') !== g.conversationId) return null;
-    const attachment = parseStored(refSchema, parseStoredJson(ref.toString('utf8'), what), what);
+    const attachment = parseStored(storedRefSchema, parseStoredJson(ref.toString('utf8'), what), what);
     const pieces = Number(n?.toString('utf8') ?? '0');
     let bytes: Buffer;
     if (pieces === 0) {
