@@ -9,10 +9,12 @@ import {
   ConflictError,
   type EnsureSchemaResult,
   idSchema,
+  keepAsGiven,
   parseInput,
   parseStored,
   parseStoredJson,
   type RedisClient,
+  setOwn,
   toJson,
 } from '@redstate/core';
 import type { RedisOptions } from 'ioredis';
@@ -26,6 +28,7 @@ import {
   encodeRun,
   type StoredRun,
   toRunState,
+  withGivenKeys,
 } from './codec.js';
 import { createContext, type PikkuAgentContext } from './context.js';
 import { AgentRunNotFoundError, AgentThreadNotFoundError } from './errors.js';
@@ -47,26 +50,31 @@ const approvalStatusSchema = z.enum(['approved', 'denied']);
 const runIdSchema = z.string().min(1);
 
 const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
+// User JSON (metadata, messages, working memory, approvals) is validated but kept as given:
+// zod's rebuilt copy would drop an own "__proto__" key.
+const metadataSchema = keepAsGiven(z.record(z.string(), z.unknown()));
 const createThreadOptions = z
   .strictObject({
     threadId: idSchema.optional(),
     title: z.string().optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: metadataSchema.optional(),
   })
   .optional();
-const messageSchema = z.looseObject({
-  id: idSchema,
-  role: z.enum(['system', 'user', 'assistant', 'tool']),
-  createdAt: dateSchema,
-});
+const messageSchema = keepAsGiven(
+  z.looseObject({
+    id: idSchema,
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    createdAt: dateSchema,
+  }),
+);
 const messagesSchema = z.array(messageSchema).max(10_000);
 const getMessagesOptions = z
   .strictObject({ lastN: z.number().int().min(1).optional(), cursor: z.string().optional() })
   .optional();
 const scopeSchema = z.enum(['resource', 'thread']);
-const memorySchema = z.record(z.string(), z.unknown());
+const memorySchema = metadataSchema;
 const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), model: z.string() });
-const approvalSchema = z.looseObject({ type: z.enum(['tool-call', 'agent-call']), toolCallId: idSchema });
+const approvalSchema = keepAsGiven(z.looseObject({ type: z.enum(['tool-call', 'agent-call']), toolCallId: idSchema }));
 const runStatus = z.enum(['running', 'suspended', 'completed', 'failed', 'interrupted']);
 const createRunSchema = z.looseObject({
   agentName: idSchema,
@@ -95,7 +103,7 @@ const scoreSchema = z.strictObject({
   scorerName: idSchema,
   score: z.number().refine(Number.isFinite, 'must be finite'),
   reason: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: metadataSchema.optional(),
 });
 /** Fields updateRun may not change: they place the run in its thread and indexes. */
 const FIXED = new Set(['runId', 'threadId', 'agentName', 'resourceId', 'createdAt']);
@@ -220,7 +228,11 @@ export class RedisAgentStorageService implements AgentStorageService, AgentRunSt
     const input = parseInput(createRunSchema, run, 'run');
     const uuid = randomUUID();
     const runId = formatRunId(uuid, input.threadId);
-    const stored = { ...input, createdAt: input.createdAt.getTime(), updatedAt: input.updatedAt.getTime() } as StoredRun;
+    const stored = {
+      ...withGivenKeys(run, input),
+      createdAt: input.createdAt.getTime(),
+      updatedAt: input.updatedAt.getTime(),
+    } as StoredRun;
     const json = encodeRun(stored);
     const toolCalls = approvalIds(stored.pendingApprovals);
     await this.ready();
@@ -243,15 +255,15 @@ export class RedisAgentStorageService implements AgentStorageService, AgentRunSt
 
   /** Optimistic read-modify-write (two round trips, retried on a concurrent update). */
   async updateRun(runId: string, updates: Partial<AgentRunState>): Promise<void> {
-    const patch = parseInput(updateRunSchema, updates, 'run updates') as Partial<AgentRunState>;
+    const patch = withGivenKeys(updates, parseInput(updateRunSchema, updates, 'run updates')) as Record<string, unknown>;
     const keysGiven = Object.keys(updates ?? {});
     await this.modifyRun(runId, (current) => {
       const next: Record<string, unknown> = { ...current };
       for (const key of keysGiven) {
         if (FIXED.has(key)) continue;
-        const value = (patch as Record<string, unknown>)[key];
+        const value = patch[key];
         if (value === undefined) delete next[key];
-        else next[key] = value instanceof Date ? value.getTime() : value;
+        else setOwn(next, key, value instanceof Date ? value.getTime() : value);
       }
       if (!keysGiven.includes('updatedAt')) next.updatedAt = Date.now();
       return next as StoredRun;

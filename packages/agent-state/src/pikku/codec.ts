@@ -1,8 +1,10 @@
 import type { AgentMessage, AgentRunRow, AgentRunState, AgentThread, PendingApproval } from '@pikku/core/agent';
-import { parseStored, parseStoredJson, toJson } from '@redstate/core';
+import { keepAsGiven, parseStored, parseStoredJson, toJson } from '@redstate/core';
 import { z } from 'zod';
 
-const metadataSchema = z.record(z.string(), z.unknown());
+// User JSON read back is validated but kept as parsed: zod's rebuilt copy would drop an own
+// "__proto__" key, which JSON.parse creates as plain data.
+const metadataSchema = keepAsGiven(z.record(z.string(), z.unknown()));
 /** Fails every value: parseStored with it builds the CorruptDataError for a missing or ill-formed entry. */
 const nothingSchema = z.never();
 
@@ -34,11 +36,13 @@ export function decodeThread(fields: Record<string, string>, threadId: string): 
   return thread;
 }
 
-const storedMessage = z.looseObject({
-  id: z.string().min(1),
-  role: z.enum(['system', 'user', 'assistant', 'tool']),
-  createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date'),
-});
+const storedMessage = keepAsGiven(
+  z.looseObject({
+    id: z.string().min(1),
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date'),
+  }),
+);
 
 export function encodeMessage(message: AgentMessage): string {
   return toJson(message, `message ${message.id}`);
@@ -58,7 +62,7 @@ const storedRun = z.looseObject({
   errorMessage: z.string().optional(),
   suspendReason: z.enum(['approval', 'credential', 'rpc-missing']).optional(),
   missingRpcs: z.array(z.string()).optional(),
-  pendingApprovals: z.array(z.looseObject({ toolCallId: z.string() })).optional(),
+  pendingApprovals: z.array(keepAsGiven(z.looseObject({ toolCallId: z.string() }))).optional(),
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), model: z.string() }),
   createdAt: z.number(),
   updatedAt: z.number(),
@@ -76,7 +80,17 @@ export function encodeRun(run: StoredRun): string {
 }
 
 export function decodeStoredRun(raw: string, runId: string): StoredRun {
-  return parseStored(storedRun, parseStoredJson(raw, `run ${runId}`), `run ${runId}`) as unknown as StoredRun;
+  const value = parseStoredJson(raw, `run ${runId}`);
+  return withGivenKeys(value, parseStored(storedRun, value, `run ${runId}`)) as unknown as StoredRun;
+}
+
+/**
+ * zod's output of a loose object plus every own key of the value it parsed, in their order:
+ * the rebuilt copy drops an own "__proto__" key (plain data from JSON.parse). zod's values
+ * win, so what it strips inside (unknown `usage` fields) stays stripped.
+ */
+export function withGivenKeys<T extends object>(given: unknown, parsed: T): T {
+  return { ...(given as object), ...parsed };
 }
 
 export function toRunState(stored: StoredRun, runId: string): AgentRunState {
@@ -110,7 +124,7 @@ const storedScore = z.object({
   scorerName: z.string(),
   score: z.number(),
   reason: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: metadataSchema.optional(),
 });
 
 export interface DecodedScore {
