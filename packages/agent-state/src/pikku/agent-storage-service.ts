@@ -28,6 +28,7 @@ import {
   encodeRun,
   type StoredRun,
   toRunState,
+  userObjectSchema,
   withGivenKeys,
 } from './codec.js';
 import { createContext, type PikkuAgentContext } from './context.js';
@@ -50,14 +51,13 @@ const approvalStatusSchema = z.enum(['approved', 'denied']);
 const runIdSchema = z.string().min(1);
 
 const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
-// User JSON (metadata, messages, working memory, approvals) is validated but kept as given:
-// zod's rebuilt copy would drop an own "__proto__" key.
-const metadataSchema = keepAsGiven(z.record(z.string(), z.unknown()));
+// User JSON (messages, approvals, and userObjectSchema's metadata and working memory) is
+// validated but kept as given: zod's rebuilt copy would drop an own "__proto__" key.
 const createThreadOptions = z
   .strictObject({
     threadId: idSchema.optional(),
     title: z.string().optional(),
-    metadata: metadataSchema.optional(),
+    metadata: userObjectSchema.optional(),
   })
   .optional();
 const messageSchema = keepAsGiven(
@@ -72,7 +72,6 @@ const getMessagesOptions = z
   .strictObject({ lastN: z.number().int().min(1).optional(), cursor: z.string().optional() })
   .optional();
 const scopeSchema = z.enum(['resource', 'thread']);
-const memorySchema = metadataSchema;
 const usageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number(), model: z.string() });
 const approvalSchema = keepAsGiven(z.looseObject({ type: z.enum(['tool-call', 'agent-call']), toolCallId: idSchema }));
 const runStatus = z.enum(['running', 'suspended', 'completed', 'failed', 'interrupted']);
@@ -103,7 +102,7 @@ const scoreSchema = z.strictObject({
   scorerName: idSchema,
   score: z.number().refine(Number.isFinite, 'must be finite'),
   reason: z.string().optional(),
-  metadata: metadataSchema.optional(),
+  metadata: userObjectSchema.optional(),
 });
 /** Fields updateRun may not change: they place the run in its thread and indexes. */
 const FIXED = new Set(['runId', 'threadId', 'agentName', 'resourceId', 'createdAt']);
@@ -213,12 +212,12 @@ export class RedisAgentStorageService implements AgentStorageService, AgentRunSt
     await this.ready();
     const raw = asNullableString(await this.ctx.client.get(key));
     if (raw === null) return null;
-    return parseStored(memorySchema, parseStoredJson(raw, `working memory ${scope}:${id}`), `working memory ${scope}:${id}`);
+    return parseStored(userObjectSchema, parseStoredJson(raw, `working memory ${scope}:${id}`), `working memory ${scope}:${id}`);
   }
 
   async saveWorkingMemory(id: string, scope: 'resource' | 'thread', data: Record<string, unknown>): Promise<void> {
     const key = this.memoryKey(parseInput(idSchema, id, 'working memory id'), parseInput(scopeSchema, scope, 'scope'));
-    const json = toJson(parseInput(memorySchema, data, 'working memory'), 'working memory');
+    const json = toJson(parseInput(userObjectSchema, data, 'working memory'), 'working memory');
     await this.ready();
     await this.ctx.client.set(key, json);
   }

@@ -2,9 +2,11 @@ import type { AgentMessage, AgentRunRow, AgentRunState, AgentThread, PendingAppr
 import { keepAsGiven, parseStored, parseStoredJson, toJson } from '@redstate/core';
 import { z } from 'zod';
 
-// User JSON read back is validated but kept as parsed: zod's rebuilt copy would drop an own
-// "__proto__" key, which JSON.parse creates as plain data.
-const metadataSchema = keepAsGiven(z.record(z.string(), z.unknown()));
+/**
+ * A user's JSON object (metadata, working memory), validated but kept as given: zod's rebuilt
+ * copy would drop an own "__proto__" key, which JSON.parse creates as plain data.
+ */
+export const userObjectSchema = keepAsGiven(z.record(z.string(), z.unknown()));
 /** Fails every value: parseStored with it builds the CorruptDataError for a missing or ill-formed entry. */
 const nothingSchema = z.never();
 
@@ -31,7 +33,7 @@ export function decodeThread(fields: Record<string, string>, threadId: string): 
   };
   if (t.title !== undefined) thread.title = t.title;
   if (t.metadata !== undefined) {
-    thread.metadata = parseStored(metadataSchema, parseStoredJson(t.metadata, `metadata of thread ${threadId}`), `metadata of thread ${threadId}`);
+    thread.metadata = parseStored(userObjectSchema, parseStoredJson(t.metadata, `metadata of thread ${threadId}`), `metadata of thread ${threadId}`);
   }
   return thread;
 }
@@ -124,7 +126,7 @@ const storedScore = z.object({
   scorerName: z.string(),
   score: z.number(),
   reason: z.string().optional(),
-  metadata: metadataSchema.optional(),
+  metadata: userObjectSchema.optional(),
 });
 
 export interface DecodedScore {
