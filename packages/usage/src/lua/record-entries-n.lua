@@ -13,10 +13,13 @@
 --   subagent: agent name, sub-session id, success 1/0, duration ms
 --   custom:   metric name, value (finite number)
 -- Returns one reply per entry: 1 recorded, 0 already recorded with the same body, or an error
--- text 'RSERR VALIDATION ...' / 'RSERR CONFLICT ...' (that entry wrote nothing).
+-- text ('RSERR VALIDATION ...', 'RSERR CONFLICT ...', 'RSERR CORRUPT_DATA ...' or Redis' own,
+-- such as OOM); an entry that gets an error leaves nothing behind (see rollback) and the
+-- others go on.
 -- Rollup fields: n (entries), tokm.<part>.<model>, toolx.ok|fail|ms.<tool>,
--- sub.ok|fail|ms, suba.<agent>, subs.<sub-session>, cus.count|sum|min|max.<metric>;
--- totals and time/step bounds are derived when read (read-rollup).
+-- sub.ok|fail|ms, suba.<agent>, subs.<sub-session>, cus.count|sum|min|max.<metric> (the sum
+-- is a double added in recording order); totals and time/step bounds are derived when read
+-- (read-rollup).
 --- @include "usage-args"
 
 local STRIDE = 12
@@ -27,21 +30,28 @@ end
 local ttl = ARGV[1]
 if not is_uint(ttl) then return redis.error_reply('RSERR VALIDATION ttl must be a non-negative integer') end
 local KIND_KEY = { tokens = 5, tool = 6, subagent = 7, custom = 8 }
-local TOKEN_PARTS = { 'prompt', 'completion', 'reasoning', 'cached', 'total' }
 
 local function invalid(message) return 'RSERR VALIDATION ' .. message end
 
 -- Sliding expiry of the whole session. All keys are refreshed together, so the rollup's
 -- TTL stands for all of them: while it is within 1% (at most 60 s) of the full TTL nothing
 -- needs refreshing, except a kind index this entry may have just created.
+local fresh_above = tonumber(ttl) * 1000
+fresh_above = fresh_above - math.min(60000, math.floor(fresh_above / 100))
 local function slide(k, kind_key)
   if ttl == '0' then return end
-  local full = tonumber(ttl) * 1000
-  if redis.call('PTTL', k[2]) >= full - math.min(60000, math.floor(full / 100)) then
+  if redis.call('PTTL', k[2]) >= fresh_above then
     if kind_key and redis.call('PTTL', k[kind_key]) == -1 then redis.call('EXPIRE', k[kind_key], ttl) end
     return
   end
   for j = 1, 8 do redis.call('EXPIRE', k[j], ttl) end
+end
+
+-- Shortest of %.15g/%.17g that reads back as the same double.
+local function float_text(x)
+  local s = string.format('%.15g', x)
+  if tonumber(s) == x then return s end
+  return string.format('%.17g', x)
 end
 
 local function same_body(a, b, whole)
@@ -50,8 +60,8 @@ local function same_body(a, b, whole)
   return string.gsub(a, pattern, '}') == string.gsub(b, pattern, '}')
 end
 
--- Checks everything before the item's first write; returns an error text or nil.
-local function check(k, a)
+-- Checks the arguments; returns an error text or nil.
+local function check(a)
   local id, kind, ts, step, mode, name = a[1], a[3], a[4], a[5], a[6], a[7]
   if id == '' then return invalid('entry id must not be empty') end
   if not is_uint(ts) or not is_uint(step) then return invalid('timestamp and step must be non-negative integers') end
@@ -68,71 +78,152 @@ local function check(k, a)
     if a[8] == '' or not is_flag(a[9]) or not is_uint(a[10]) then
       return invalid('subagent entry needs a sub-session id, success 0/1 and an integer duration')
     end
-  else
-    if not is_finite(a[8]) then return invalid('custom value must be a finite number') end
-    -- HINCRBYFLOAT refuses a non-finite result after earlier writes; check first.
-    local sum = redis.call('HGET', k[2], 'cus.sum.' .. name)
-    if sum and not is_finite(tostring(tonumber(sum) + tonumber(a[8]))) then
-      return invalid('custom metric sum would overflow')
-    end
+  elseif not is_finite(a[8]) then
+    return invalid('custom value must be a finite number')
   end
   return nil
 end
 
-local function fold(r, a)
+-- The rollup counters an entry adds to, n (the entry count) first, and the increments
+-- ('0': nothing to add).
+local function counters(a)
   local kind, name = a[3], a[7]
   if kind == 'tokens' then
-    for j, part in ipairs(TOKEN_PARTS) do
-      -- A missing counter reads as 0, so zero increments (often reasoning, cached) are skipped.
-      if a[7 + j] ~= '0' then redis.call('HINCRBY', r, 'tokm.' .. part .. '.' .. name, a[7 + j]) end
-    end
-    redis.call('HINCRBY', r, 'tokm.calls.' .. name, 1)
+    return { 'n', 'tokm.prompt.' .. name, 'tokm.completion.' .. name, 'tokm.reasoning.' .. name, 'tokm.cached.' .. name,
+      'tokm.total.' .. name, 'tokm.calls.' .. name }, { 1, a[8], a[9], a[10], a[11], a[12], 1 }
   elseif kind == 'tool' then
-    redis.call('HINCRBY', r, (a[8] == '1' and 'toolx.ok.' or 'toolx.fail.') .. name, 1)
-    redis.call('HINCRBY', r, 'toolx.ms.' .. name, a[9])
+    return { 'n', (a[8] == '1' and 'toolx.ok.' or 'toolx.fail.') .. name, 'toolx.ms.' .. name }, { 1, 1, a[9] }
   elseif kind == 'subagent' then
-    redis.call('HINCRBY', r, a[9] == '1' and 'sub.ok' or 'sub.fail', 1)
-    redis.call('HINCRBY', r, 'sub.ms', a[10])
-    redis.call('HINCRBY', r, 'suba.' .. name, 1)
-    redis.call('HINCRBY', r, 'subs.' .. a[8], 1)
-  else
-    local value = a[8]
-    redis.call('HINCRBY', r, 'cus.count.' .. name, 1)
-    redis.call('HINCRBYFLOAT', r, 'cus.sum.' .. name, value)
-    local lo = redis.call('HGET', r, 'cus.min.' .. name)
-    if not lo or tonumber(value) < tonumber(lo) then redis.call('HSET', r, 'cus.min.' .. name, value) end
-    local hi = redis.call('HGET', r, 'cus.max.' .. name)
-    if not hi or tonumber(value) > tonumber(hi) then redis.call('HSET', r, 'cus.max.' .. name, value) end
+    return { 'n', a[9] == '1' and 'sub.ok' or 'sub.fail', 'sub.ms', 'suba.' .. name, 'subs.' .. a[8] }, { 1, 1, a[10], 1, 1 }
   end
+  return { 'n', 'cus.count.' .. name }, { 1, 1 }
+end
+
+-- Writes below use redis.pcall. Once a script has written, Redis lets it go on writing, so a
+-- later write fails only on corrupt data (a key of another type, a rollup field that is not a
+-- number): the entry's earlier writes are then undone and the entry alone is reported, never
+-- half-recorded. Any other refusal (such as OOM or READONLY) is passed on as Redis' own error.
+local function failed(res) return type(res) == 'table' end
+
+-- The entry's reply for a write that failed with `err` (or a stored value found bad).
+local function refused(id, err)
+  if string.find(err, 'overflow', 1, true) then return invalid('entry ' .. id .. ' would overflow a rollup counter') end
+  if string.find(err, '^WRONGTYPE') or string.find(err, 'not an integer', 1, true) or string.find(err, 'not a number', 1, true) then
+    return 'RSERR CORRUPT_DATA entry ' .. id .. ' not recorded, the session holds corrupt data: ' .. err
+  end
+  return err
+end
+
+-- A custom entry's metric: its stored sum, min and max, then the new sum; or nil and an error.
+local function read_custom(r, a)
+  local name = a[7]
+  local got = redis.pcall('HMGET', r, 'cus.sum.' .. name, 'cus.min.' .. name, 'cus.max.' .. name)
+  if got.err then return nil, refused(a[1], got.err) end
+  for j, part in ipairs({ 'sum', 'min', 'max' }) do
+    if got[j] and not is_finite(got[j]) then
+      return nil, refused(a[1], 'rollup field cus.' .. part .. '.' .. name .. ' is not a number')
+    end
+  end
+  local sum = (tonumber(got[1]) or 0) + tonumber(a[8])
+  if sum ~= sum or sum == math.huge or sum == -math.huge then return nil, invalid('custom metric sum would overflow') end
+  got[4] = float_text(sum)
+  return got
+end
+
+-- Sets a custom metric's sum, and its min and max when the value passes them.
+local function set_custom(r, a, custom)
+  local name, value = a[7], a[8]
+  local args = { 'cus.sum.' .. name, custom[4] }
+  if not custom[2] or tonumber(value) < tonumber(custom[2]) then
+    args[#args + 1], args[#args + 2] = 'cus.min.' .. name, value
+  end
+  if not custom[3] or tonumber(value) > tonumber(custom[3]) then
+    args[#args + 1], args[#args + 2] = 'cus.max.' .. name, value
+  end
+  return redis.pcall('HSET', r, unpack(args))
+end
+
+-- Undoes an entry's writes after one failed: `zsets` index members added, the custom metric
+-- (when set), the first `counted` counters and the entry itself.
+local function rollback(k, a, fields, deltas, counted, custom, member, zsets)
+  local r, name = k[2], a[7]
+  for j = zsets, 1, -1 do redis.call('ZREM', j == 3 and k[KIND_KEY[a[3]]] or k[2 + j], member) end
+  if custom then
+    for j, part in ipairs({ 'sum', 'min', 'max' }) do
+      if custom[j] then redis.call('HSET', r, 'cus.' .. part .. '.' .. name, custom[j])
+      else redis.call('HDEL', r, 'cus.' .. part .. '.' .. name) end
+    end
+  end
+  for j = counted, 1, -1 do
+    if deltas[j] ~= '0' then redis.call('HINCRBY', r, fields[j], -tonumber(deltas[j])) end
+  end
+  redis.call('HDEL', k[1], a[1])
 end
 
 local function record(k, a)
-  local problem = check(k, a)
+  local problem = check(a)
   if problem then return problem end
   local id, body, kind, ts, step = a[1], a[2], a[3], a[4], a[5]
-  if redis.call('HSETNX', k[1], id, body) == 0 then
+  local r, custom = k[2], nil
+  if kind == 'custom' then
+    custom, problem = read_custom(r, a)
+    if not custom then return problem end
+  end
+  local res = redis.pcall('HSETNX', k[1], id, body)
+  if failed(res) then return refused(id, res.err) end
+  if res == 0 then
     if not same_body(redis.call('HGET', k[1], id), body, a[6] == '1') then
       return 'RSERR CONFLICT entry id ' .. id .. ' was already recorded with a different body'
     end
     slide(k, nil)
     return 0
   end
-  local seq = redis.call('HINCRBY', k[2], 'n', 1)
+  local fields, deltas = counters(a)
+  local seq
+  for j = 1, #fields do
+    if deltas[j] ~= '0' then
+      res = redis.pcall('HINCRBY', r, fields[j], deltas[j])
+      if failed(res) then
+        rollback(k, a, fields, deltas, j - 1, nil, nil, 0)
+        return refused(id, res.err)
+      end
+      seq = seq or res
+    end
+  end
+  if custom then
+    res = set_custom(r, a, custom)
+    if failed(res) then
+      rollback(k, a, fields, deltas, #fields, nil, nil, 0)
+      return refused(id, res.err)
+    end
+  end
   local member = string.format('%016d', seq) .. '|' .. kind .. '|' .. step .. '|' .. ts .. '|' .. id
   local kind_key = KIND_KEY[kind]
-  redis.call('ZADD', k[3], ts, member)
-  redis.call('ZADD', k[4], step, member)
-  redis.call('ZADD', k[kind_key], ts, member)
-  fold(k[2], a)
+  res = redis.pcall('ZADD', k[3], ts, member)
+  local zsets = 0
+  if not failed(res) then
+    zsets = 1
+    res = redis.pcall('ZADD', k[4], step, member)
+  end
+  if not failed(res) then
+    zsets = 2
+    res = redis.pcall('ZADD', k[kind_key], ts, member)
+  end
+  if failed(res) then
+    rollback(k, a, fields, deltas, #fields, custom, member, zsets)
+    return refused(id, res.err)
+  end
   slide(k, kind_key)
   return 1
 end
 
 local out = {}
 for i = 1, n do
-  local k, a = {}, {}
-  for j = 1, 8 do k[j] = KEYS[8 * (i - 1) + j] end
-  for j = 1, STRIDE do a[j] = ARGV[1 + STRIDE * (i - 1) + j] end
+  local x, y = 8 * (i - 1), 1 + STRIDE * (i - 1)
+  -- Table constructors size the tables once.
+  local k = { KEYS[x + 1], KEYS[x + 2], KEYS[x + 3], KEYS[x + 4], KEYS[x + 5], KEYS[x + 6], KEYS[x + 7], KEYS[x + 8] }
+  local a = { ARGV[y + 1], ARGV[y + 2], ARGV[y + 3], ARGV[y + 4], ARGV[y + 5], ARGV[y + 6], ARGV[y + 7], ARGV[y + 8],
+    ARGV[y + 9], ARGV[y + 10], ARGV[y + 11], ARGV[y + 12] }
   out[i] = record(k, a)
 end
 return out
