@@ -4,7 +4,8 @@
 --       8 stalled-run index (running runs with no step in flight, by last activity)
 -- ARGV: 1 run id, 2 workflow name, 3 workflow digest, 4 spec JSON (inline, wire, graph hash,
 --       deterministic, planned steps: how the run was created; never changes), 5 input JSON ('' = none)
--- Returns: the creation time (ms, server clock). CONFLICT when the run id exists already.
+-- Returns: the creation time (ms, server clock). CONFLICT when the run id exists already,
+--          CORRUPT_DATA when the workflow's run count is not an integer.
 --- @include "fail"
 --- @include "server-time"
 --- @include "activity"
@@ -13,6 +14,12 @@ if ARGV[1] == '' or ARGV[2] == '' or ARGV[3] == '' or ARGV[4] == '' then
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return fail('CONFLICT', 'run ' .. ARGV[1] .. ' already exists')
+end
+-- The count goes first: it is the one write that can fail on corrupt data (not an integer),
+-- and then nothing else has been written.
+local count = redis.pcall('HINCRBY', KEYS[7], ARGV[3], 1)
+if type(count) == 'table' then
+  return fail('CORRUPT_DATA', 'run count of workflow ' .. ARGV[2] .. ' is corrupt: ' .. tostring(count.err))
 end
 local now = now_ms()
 local member = string.format('%013d', now) .. ':' .. ARGV[1]
@@ -27,6 +34,5 @@ end
 redis.call('HSET', KEYS[1], unpack(fields))
 for i = 2, 5 do redis.call('ZADD', KEYS[i], 0, member) end
 redis.call('HSET', KEYS[6], ARGV[3], ARGV[2])
-redis.call('HINCRBY', KEYS[7], ARGV[3], 1)
 touch_activity(KEYS[1], KEYS[8], ARGV[1], now)
 return now

@@ -8,7 +8,8 @@
 -- ARGV: 1 new status, 2 output JSON ('' = leave), 3 error JSON ('' = none),
 --       4 retention TTL in ms applied when the run becomes terminal (0 = keep forever), 5 run id
 -- Returns: 1 when the status was written, 0 for a repeated terminal status.
---          NOT_FOUND for a missing run, TERMINAL for a change out of a terminal status.
+--          NOT_FOUND for a missing run, TERMINAL for a change out of a terminal status,
+--          CORRUPT_DATA (nothing written) for a current-attempt key of another type.
 --- @include "fail"
 --- @include "server-time"
 --- @include "activity"
@@ -29,6 +30,11 @@ if terminal[from] then
   if from == target then return 0 end
   return fail('TERMINAL', 'run is ' .. from .. ' and cannot become ' .. target)
 end
+local seqs
+if terminal[target] then
+  seqs = current_attempts(KEYS[3])
+  if not seqs then return fail('CORRUPT_DATA', 'run ' .. ARGV[5] .. ' has a current-attempt key of another type') end
+end
 local now = now_ms()
 redis.call('HSET', KEYS[1], 'status', target, 'updatedAt', now)
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'output', ARGV[2]) end
@@ -44,7 +50,7 @@ if from ~= target then
   redis.call('ZADD', KEYS[9 + order[target]], 0, current[2])
 end
 touch_activity(KEYS[1], KEYS[15], ARGV[5], now)
-if terminal[target] then drop_pending(KEYS[3], KEYS[16], ARGV[5]) end
+if terminal[target] then drop_pending(seqs, KEYS[16], ARGV[5]) end
 if terminal[target] and ttl > 0 then
   for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end

@@ -4,7 +4,8 @@
 --       5 undispatched-step index
 -- ARGV: 1 failed attempt seq, 2 status of the new attempt (pending | running), 3 run id
 -- Returns: { new attempt seq, field, value, ... } (the new attempt, field names without prefix). NOT_FOUND for a missing attempt, CONFLICT
---          when the attempt has not failed or was already retried.
+--          when the attempt has not failed or was already retried, CORRUPT_DATA (nothing written)
+--          for a non-integer seq or busy counter.
 --- @include "fail"
 --- @include "server-time"
 --- @include "step-ttl"
@@ -24,7 +25,13 @@ if redis.call('HGET', KEYS[3], f[1]) ~= ARGV[1] then
 end
 local attempt = tonumber(f[3])
 if attempt == nil then return fail('CORRUPT_DATA', 'step attempt has no attempt count') end
-if redis.call('EXISTS', KEYS[1]) == 0 then return fail('NOT_FOUND', 'workflow run not found') end
+-- The counters are checked before the first write: a failing HINCRBY would leave the new
+-- attempt written.
+local counters = redis.call('HMGET', KEYS[1], 'seq', 'busy')
+if not counters[1] and not counters[2] then return fail('NOT_FOUND', 'workflow run not found') end
+if not is_counter(counters[1]) or (status == 'running' and not is_counter(counters[2])) then
+  return fail('CORRUPT_DATA', 'run ' .. ARGV[3] .. ' has a non-integer seq or busy counter')
+end
 local now = now_ms()
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local q = seq .. ':'

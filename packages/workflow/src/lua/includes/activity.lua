@@ -10,11 +10,25 @@ local function touch_activity(run_key, active_key, run_id, now)
   end
 end
 
--- drop_pending(current_key, pending_key, run_id): removes the run's pending step
--- attempts from the undispatched-step index (the run finished or was deleted).
-local function drop_pending(current_key, pending_key, run_id)
-  local current = redis.call('HVALS', current_key)
-  for _, seq in ipairs(current) do
+-- current_attempts(current_key): the HVALS of the current-attempt hash, or nil when the key
+-- holds another type. Read before a script's first write: Redis keeps the writes made before
+-- a failing command.
+local function current_attempts(current_key)
+  local seqs = redis.pcall('HVALS', current_key)
+  if seqs.err then return nil end
+  return seqs
+end
+
+-- drop_pending(seqs, pending_key, run_id): removes the run's pending step attempts (seqs from
+-- current_attempts) from the undispatched-step index (the run finished or was deleted).
+local function drop_pending(seqs, pending_key, run_id)
+  for _, seq in ipairs(seqs) do
     redis.call('ZREM', pending_key, run_id .. '.' .. seq)
   end
+end
+
+-- is_counter(v): v (an HMGET/HGET value) is absent or an integer HINCRBY accepts by +-1
+-- (canonical decimal, short enough not to overflow).
+local function is_counter(v)
+  return not v or (#v <= 18 and (v == '0' or string.find(v, '^%-?[1-9]%d*$') ~= nil))
 end
