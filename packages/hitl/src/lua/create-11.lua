@@ -7,11 +7,12 @@
 -- ARGV[1] id   ARGV[2] token   ARGV[3] channel   ARGV[4] escaped namespace
 -- ARGV[5] record JSON (opaque, encoded by the client)   ARGV[6] '1' to index in the batch
 -- ARGV[7] batch index
--- Returns createdAt (ISO-8601, server clock), or RSERR DUPLICATE_ID / TOKEN_IN_USE / VALIDATION
+-- Returns createdAt (ISO-8601, server clock), or RSERR DUPLICATE_ID / TOKEN_IN_USE / VALIDATION / CORRUPT_DATA
 --- @include "fail"
 --- @include "server-time"
 --- @include "iso-time"
 --- @include "members"
+--- @include "staged"
 local id, token, channel, ns = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if id == '' or token == '' or channel == '' or ns == '' or ARGV[5] == nil or ARGV[5] == '' then
   return fail('VALIDATION', 'create needs an id, a token, a channel, a namespace and a record')
@@ -31,15 +32,13 @@ local ms = now_ms()
 local created_at = iso_utc(ms)
 local pos = ms15(ms) .. ns
 local m, nm = members(pos, id)
+-- stage_* take KEYS indexes (includes/staged.lua)
+local err = stage_hset(2, id, 'pending') or stage_hset(3, id, created_at) or stage_hset(4, id, pos)
+  or stage_hset(5, id, channel) or stage_zadd(7, 0, m) or stage_zadd(8, 0, m)
+  or stage_zadd(9, 0, nm) or stage_zadd(10, 0, nm) or (ARGV[6] == '1' and stage_zadd(11, ARGV[7], id))
+if err then return staged_abort(err, 'human request "' .. id .. '" not created, an index or field hash has the wrong type') end
+staged_commit()
+-- KEYS[1] and KEYS[6] are hashes (read above): these writes cannot fail.
 redis.call('HSET', KEYS[1], id, ARGV[5])
-redis.call('HSET', KEYS[2], id, 'pending')
-redis.call('HSET', KEYS[3], id, created_at)
-redis.call('HSET', KEYS[4], id, pos)
-redis.call('HSET', KEYS[5], id, channel)
 redis.call('HSET', KEYS[6], token, id)
-redis.call('ZADD', KEYS[7], 0, m)
-redis.call('ZADD', KEYS[8], 0, m)
-redis.call('ZADD', KEYS[9], 0, nm)
-redis.call('ZADD', KEYS[10], 0, nm)
-if ARGV[6] == '1' then redis.call('ZADD', KEYS[11], ARGV[7], id) end
 return created_at

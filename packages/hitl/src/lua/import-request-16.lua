@@ -9,9 +9,10 @@
 -- ARGV[4] '1' to index in the batch   ARGV[5] batch index
 -- ARGV[6] '1' when the legacy token index names this request   ARGV[7] n, then n external ids,
 -- then pairs (k, value): HSET KEYS[k] id value, k in 1..9 (KEYS[1] core must be among them)
--- Returns 1 when imported, 0 when it was already there
+-- Returns 1 when imported, 0 when it was already there, or RSERR VALIDATION / CORRUPT_DATA
 --- @include "fail"
 --- @include "members"
+--- @include "staged"
 local id, token, pos = ARGV[1], ARGV[2], ARGV[3]
 local n = tonumber(ARGV[7])
 if id == '' or token == '' or pos == nil or #pos < 16 or not string.match(string.sub(pos, 1, 15), '^%d+$')
@@ -26,17 +27,26 @@ for i = 8 + n, #ARGV, 2 do
 end
 if not has_core then return fail('VALIDATION', 'import needs the record') end
 if redis.call('HEXISTS', KEYS[1], id) == 1 then return 0 end
+-- The core hash (KEYS[1], read above) is written last: it is what marks the request imported.
+-- stage_* take KEYS indexes (includes/staged.lua).
+local err
 for i = 8 + n, #ARGV, 2 do
   local k = tonumber(ARGV[i])
-  redis.call('HSET', KEYS[k], id, ARGV[i + 1])
+  if k ~= 1 then err = err or stage_hset(k, id, ARGV[i + 1]) end
 end
-redis.call('HSET', KEYS[4], id, pos)
-if ARGV[6] == '1' then redis.call('HSET', KEYS[10], token, id) else redis.call('HSETNX', KEYS[10], token, id) end
-for i = 8, 7 + n do redis.call('HSET', KEYS[11], ARGV[i], id) end
+err = err or stage_hset(4, id, pos)
+if ARGV[6] == '1' then
+  err = err or stage_hset(10, token, id)
+else
+  err = err or stage_hsetnx(10, token, id)
+end
+for i = 8, 7 + n do err = err or stage_hset(11, ARGV[i], id) end
 local m, nm = members(pos, id)
-redis.call('ZADD', KEYS[12], 0, m)
-redis.call('ZADD', KEYS[13], 0, m)
-redis.call('ZADD', KEYS[14], 0, nm)
-redis.call('ZADD', KEYS[15], 0, nm)
-if ARGV[4] == '1' then redis.call('ZADD', KEYS[16], ARGV[5], id) end
+err = err or stage_zadd(12, 0, m) or stage_zadd(13, 0, m) or stage_zadd(14, 0, nm)
+  or stage_zadd(15, 0, nm) or (ARGV[4] == '1' and stage_zadd(16, ARGV[5], id))
+if err then return staged_abort(err, 'legacy human request "' .. id .. '" not imported, an index or field hash has the wrong type') end
+staged_commit()
+for i = 8 + n, #ARGV, 2 do
+  if tonumber(ARGV[i]) == 1 then redis.call('HSET', KEYS[1], id, ARGV[i + 1]) end
+end
 return 1

@@ -8,6 +8,7 @@
 --- @include "server-time"
 --- @include "iso-time"
 --- @include "members"
+--- @include "staged"
 local id = ARGV[1]
 if id == nil or id == '' or ARGV[2] == nil or ARGV[2] == '' then return fail('VALIDATION', 'resolve needs an id and a result') end
 local status = redis.call('HGET', KEYS[1], id)
@@ -19,11 +20,11 @@ if not pos or #pos < 16 or not string.match(string.sub(pos, 1, 15), '^%d+$') the
 end
 local m, nm = members(pos, id)
 local resolved_at = iso_utc(now_ms())
+-- KEYS[1] is a hash (HGET read it): its write cannot fail, so it goes after the staged ones.
+-- stage_* take KEYS indexes (includes/staged.lua)
+local err = stage_hset(3, id, ARGV[2]) or stage_hset(4, id, resolved_at)
+  or stage_zrem(5, m) or stage_zadd(6, 0, m) or stage_zrem(7, nm) or stage_zadd(8, 0, nm)
+if err then return staged_abort(err, 'human request "' .. id .. '" not resolved, an index or field hash has the wrong type') end
+staged_commit()
 redis.call('HSET', KEYS[1], id, 'resolved')
-redis.call('HSET', KEYS[3], id, ARGV[2])
-redis.call('HSET', KEYS[4], id, resolved_at)
-redis.call('ZREM', KEYS[5], m)
-redis.call('ZADD', KEYS[6], 0, m)
-redis.call('ZREM', KEYS[7], nm)
-redis.call('ZADD', KEYS[8], 0, nm)
 return resolved_at
