@@ -7,16 +7,22 @@
 --- @include "server-time"
 local prefix = ARGV[1] .. ':'
 local members = redis.call('ZRANGEBYLEX', KEYS[10], '[' .. prefix, '[' .. prefix .. '\255')
+-- Every row is read and checked before the first one is stamped.
+local rows = {}
+for _, member in ipairs(members) do
+  local row, bad = load_row(string.sub(member, #prefix + 18))
+  if bad then return bad end
+  if row and (row.status == 'queued' or row.status == 'running' or row.status == 'joining' or row.status == 'joined') then
+    table.insert(rows, row)
+  end
+end
 local now = tostring(now_ms())
 local out = {}
-for _, member in ipairs(members) do
-  local row = load_row(string.sub(member, #prefix + 18))
-  if row and (row.status == 'queued' or row.status == 'running' or row.status == 'joining' or row.status == 'joined') then
-    if row.abort == nil then
-      row.abort = now
-      save_row(row)
-    end
-    table.insert(out, row.id)
+for _, row in ipairs(rows) do
+  if row.abort == nil then
+    row.abort = now
+    save_row(row)
   end
+  table.insert(out, row.id)
 end
 return out

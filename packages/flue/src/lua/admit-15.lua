@@ -14,7 +14,8 @@ if chunks > 0 and redis.call('HLEN', KEYS[14]) ~= chunks then
   redis.call('DEL', KEYS[14])
   return redis.error_reply('RSERR CORRUPT_DATA staged submission chunks are missing')
 end
-local existing = load_row(ARGV[1])
+local existing, bad = load_row(ARGV[1])
+if bad then return bad end
 if existing then
   if chunks > 0 then redis.call('DEL', KEYS[14]) end
   local reply = row_reply(existing)

@@ -62,16 +62,28 @@ else
   end
 end
 
+if not (meta[5] and string.find(meta[5], '^%d+$')) then
+  return fail('CORRUPT_DATA', 'stream batch counter is not an integer')
+end
 local n = tonumber(meta[5])
+local data = ARGV[9]
 if ARGV[8] == 'spill' then
   if redis.call('EXISTS', KEYS[5]) == 0 then return fail('STREAM', 'Staged batch data is missing.') end
-  redis.call('PERSIST', KEYS[5])
-  redis.call('HSET', KEYS[2], n, '~' .. ARGV[9])
-else
-  redis.call('HSET', KEYS[2], n, ARGV[9])
+  data = '~' .. ARGV[9]
 end
-redis.call('HSET', KEYS[3], n, ARGV[5] .. '\n' .. sid .. '\n' .. aid)
+-- The two batch hashes are the only keys written below that nothing above has read: one of
+-- another type is reported, undoing the batch stored before it rather than leaving it behind.
+local function refused(reply) return type(reply) == 'table' and reply.err ~= nil end
+if refused(redis.pcall('HSET', KEYS[2], n, data)) then
+  return fail('CORRUPT_DATA', 'stream batches are not a hash')
+end
+if refused(redis.pcall('HSET', KEYS[3], n, ARGV[5] .. '\n' .. sid .. '\n' .. aid)) then
+  redis.call('HDEL', KEYS[2], n)
+  return fail('CORRUPT_DATA', 'stream batch meta is not a hash')
+end
 redis.call('HSET', KEYS[4], ARGV[2] .. ':' .. ARGV[4], n)
 redis.call('HSET', KEYS[1], 'next', n + 1, 'nseq', tonumber(ARGV[4]) + 1)
+-- Last: the staged spill keeps its TTL until the batch is in place.
+if ARGV[8] == 'spill' then redis.call('PERSIST', KEYS[5]) end
 redis.call('PUBLISH', ARGV[11], n)
 return n

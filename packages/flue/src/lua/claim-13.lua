@@ -9,7 +9,8 @@ local lease = tonumber(ARGV[4])
 if not lease or not tonumber(ARGV[5]) or not tonumber(ARGV[6]) then
   return redis.error_reply('RSERR VALIDATION bad number')
 end
-local row = load_row(ARGV[1])
+local row, bad = load_row(ARGV[1])
+if bad then return bad end
 if not row or row.status ~= 'queued' or row.ready == nil then return {} end
 if session_head(row) ~= row.id then return {} end
 local now = now_ms()

@@ -8,11 +8,14 @@
 --- @include "server-time"
 local retention = tonumber(ARGV[6])
 if not retention or not tonumber(ARGV[7]) then return redis.error_reply('RSERR VALIDATION bad retention') end
-local row = load_row(ARGV[1])
+local row, bad = load_row(ARGV[1])
+if bad then return bad end
 if not row or row.status ~= 'terminalizing' or row.attempt ~= ARGV[2] or row.ob ~= ARGV[3] then return 0 end
+local plan, corrupt = joined_into(row)
+if not plan then return corrupt end
 local now = now_ms()
 local err = nil
 if ARGV[4] == '1' then err = ARGV[5] elseif row.oberr ~= nil then err = row.oberr end
 settle(row, err, now)
-fan_out(row, err, now)
+fan_out(plan, err, now)
 return { 1, unpack(prune(retention, now, tonumber(ARGV[7]))) }

@@ -6,8 +6,12 @@
 --- @include "sub-lib"
 --- @include "server-time"
 if ARGV[4] ~= 'finalize' and ARGV[4] ~= 'revert' then return redis.error_reply('RSERR VALIDATION bad join step') end
-if not running_as(ARGV[1], ARGV[2]) then return 0 end
-local row = load_row(ARGV[3])
+local host, bad = running_as(ARGV[1], ARGV[2])
+if bad then return bad end
+if not host then return 0 end
+local row
+row, bad = load_row(ARGV[3])
+if bad then return bad end
 if not row or row.status ~= 'joining' or row.joined ~= ARGV[1] then return 0 end
 local now = now_ms()
 if ARGV[4] == 'finalize' then

@@ -12,33 +12,34 @@ local function push(row)
 end
 local function push_ids(ids, keep)
   for _, id in ipairs(ids) do
-    local row = load_row(id)
+    local row, bad = load_row(id)
+    if bad then return bad end
     if row and (keep == nil or keep(row)) then push(row) end
   end
 end
+local bad
 if mode == 'get' then
-  local row = load_row(ARGV[2])
-  if row then push(row) end
+  bad = push_ids({ ARGV[2] })
 elseif mode == 'runnable' then
-  push_ids(redis.call('ZRANGE', KEYS[7], 0, -1), function(row)
+  bad = push_ids(redis.call('ZRANGE', KEYS[7], 0, -1), function(row)
     return row.ready ~= nil and session_head(row) == row.id
   end)
 elseif mode == 'unready' then
-  push_ids(redis.call('ZRANGE', KEYS[7], 0, -1), function(row) return row.ready == nil end)
+  bad = push_ids(redis.call('ZRANGE', KEYS[7], 0, -1), function(row) return row.ready == nil end)
 elseif mode == 'running' then
-  push_ids(redis.call('ZRANGE', KEYS[8], 0, -1))
+  bad = push_ids(redis.call('ZRANGE', KEYS[8], 0, -1))
 elseif mode == 'pending' then
-  push_ids(redis.call('ZRANGE', KEYS[11], 0, -1), function(row) return row.status == 'terminalizing' end)
+  bad = push_ids(redis.call('ZRANGE', KEYS[11], 0, -1), function(row) return row.status == 'terminalizing' end)
 elseif mode == 'expired' then
-  push_ids(redis.call('ZRANGEBYSCORE', KEYS[9], 1, '(' .. now_ms()), function(row) return row.status == 'running' end)
+  bad = push_ids(redis.call('ZRANGEBYSCORE', KEYS[9], 1, '(' .. now_ms()), function(row) return row.status == 'running' end)
 elseif mode == 'joined' then
   local prefix = ARGV[2] .. ':'
   local members = redis.call('ZRANGEBYLEX', KEYS[12], '[' .. prefix, '[' .. prefix .. '\255')
-  for _, member in ipairs(members) do
-    local row = load_row(string.sub(member, #prefix + 18))
-    if row and (row.status == 'joining' or row.status == 'joined') then push(row) end
-  end
+  local ids = {}
+  for i, member in ipairs(members) do ids[i] = string.sub(member, #prefix + 18) end
+  bad = push_ids(ids, function(row) return row.status == 'joining' or row.status == 'joined' end)
 else
   return redis.error_reply('RSERR VALIDATION unknown listing mode')
 end
+if bad then return bad end
 return out

@@ -4,7 +4,8 @@
 -- Returns: the row reply (4 entries), or an empty array when missing or not queued.
 --- @include "sub-lib"
 --- @include "server-time"
-local row = load_row(ARGV[1])
+local row, bad = load_row(ARGV[1])
+if bad then return bad end
 if not row or row.status ~= 'queued' then return {} end
 if row.ready == nil then
   row.ready = tostring(now_ms())

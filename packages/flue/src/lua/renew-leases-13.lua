@@ -6,14 +6,16 @@
 --- @include "server-time"
 local ms = tonumber(ARGV[2])
 if not ms then return redis.error_reply('RSERR VALIDATION bad lease duration') end
-local now = now_ms()
-local renewed = 0
+-- Every row is read and checked before the first lease is renewed.
+local rows = {}
 for i = 3, #ARGV do
-  local row = load_row(ARGV[i])
-  if row and row.status == 'running' and row.owner == ARGV[1] then
-    row.lease = tostring(now + ms)
-    set_status(row, 'running', now)
-    renewed = renewed + 1
-  end
+  local row, bad = load_row(ARGV[i])
+  if bad then return bad end
+  if row and row.status == 'running' and row.owner == ARGV[1] then table.insert(rows, row) end
 end
-return renewed
+local now = now_ms()
+for _, row in ipairs(rows) do
+  row.lease = tostring(now + ms)
+  set_status(row, 'running', now)
+end
+return #rows

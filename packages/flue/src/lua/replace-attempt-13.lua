@@ -5,7 +5,8 @@
 --- @include "sub-lib"
 --- @include "server-time"
 if ARGV[5] ~= '' and not tonumber(ARGV[5]) then return redis.error_reply('RSERR VALIDATION bad lease') end
-local row = running_as(ARGV[1], ARGV[2])
+local row, bad = running_as(ARGV[1], ARGV[2])
+if bad then return bad end
 if not row then return {} end
 row.attempt = ARGV[3]
 row.count = tostring((tonumber(row.count) or 0) + 1)

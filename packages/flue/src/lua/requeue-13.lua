@@ -4,7 +4,8 @@
 -- Returns: 1 when requeued, else 0.
 --- @include "sub-lib"
 --- @include "server-time"
-local row = running_as(ARGV[1], ARGV[2])
+local row, bad = running_as(ARGV[1], ARGV[2])
+if bad then return bad end
 if not row then return 0 end
 row.attempt = nil
 row.owner = nil

@@ -6,7 +6,8 @@
 -- Returns: the row reply (4 entries), or an empty array when nothing may be reserved.
 --- @include "sub-lib"
 --- @include "server-time"
-local row = load_row(ARGV[1])
+local row, bad = load_row(ARGV[1])
+if bad then return bad end
 if not row then return {} end
 if row.status == 'terminalizing' then
   if row.attempt == ARGV[2] and row.ob == ARGV[3] and redis.call('HGET', KEYS[4], row.id) == ARGV[4] then
@@ -15,7 +16,11 @@ if row.status == 'terminalizing' then
   return {}
 end
 if row.status == 'joined' then
-  local host = row.joined and running_as(row.joined, ARGV[2])
+  local host = nil
+  if row.joined then
+    host, bad = running_as(row.joined, ARGV[2])
+    if bad then return bad end
+  end
   if not host then return {} end
   row.attempt = ARGV[2]
   row.started = host.started

@@ -6,7 +6,8 @@
 --- @include "server-time"
 local retention = tonumber(ARGV[3])
 if not retention or not tonumber(ARGV[4]) then return redis.error_reply('RSERR VALIDATION bad retention') end
-local row = load_row(ARGV[1])
+local row, bad = load_row(ARGV[1])
+if bad then return bad end
 if not row or row.status ~= 'queued' then return 0 end
 local now = now_ms()
 settle(row, ARGV[2], now)

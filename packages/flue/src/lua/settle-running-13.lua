@@ -8,11 +8,14 @@
 --- @include "server-time"
 local retention = tonumber(ARGV[5])
 if not retention or not tonumber(ARGV[6]) then return redis.error_reply('RSERR VALIDATION bad retention') end
-local row = running_as(ARGV[1], ARGV[2])
+local row, bad = running_as(ARGV[1], ARGV[2])
+if bad then return bad end
 if not row then return 0 end
+local plan, corrupt = joined_into(row)
+if not plan then return corrupt end
 local now = now_ms()
 local err = nil
 if ARGV[3] == '1' then err = ARGV[4] end
 settle(row, err, now)
-fan_out(row, err, now)
+fan_out(plan, err, now)
 return { 1, unpack(prune(retention, now, tonumber(ARGV[6]))) }

@@ -7,10 +7,20 @@
 -- (lex zset `<escSession>:<seq16>:<id>`), 11 pending settlements zset, 12 joins
 -- (lex zset `<escHost>:<seq16>:<id>`), 13 settled zset (score = settledAt).
 -- Payloads never pass through cjson; rows hold only strings this package writes.
+--- @include "fail"
+
+-- The stored row, nil when there is none, or nil and a CORRUPT_DATA reply when the row is not
+-- one this package wrote. Checked here because the writes below index a row by these fields,
+-- and a script must stop before its first write: Redis keeps writes made before an error.
 local function load_row(id)
   local raw = redis.call('HGET', KEYS[1], id)
   if not raw then return nil end
-  return cjson.decode(raw)
+  local ok, row = pcall(cjson.decode, raw)
+  if not ok or type(row) ~= 'table' or row.id ~= id or not tonumber(row.seq) or type(row.sm) ~= 'string'
+    or type(row.sesc) ~= 'string' or type(row.hm) ~= 'string' then
+    return nil, fail('CORRUPT_DATA', 'stored row of submission ' .. id .. ' is corrupt')
+  end
+  return row
 end
 
 local function save_row(row)
@@ -72,14 +82,26 @@ local function settle(row, err, now)
   set_status(row, 'settled', now)
 end
 
--- Joined deliveries settle with their host; joining stragglers go back to the queue.
-local function fan_out(host, err, now)
+-- The deliveries joined into a host, read and checked before the host's settlement writes
+-- anything: {member, row or false} in index order, or nil and a CORRUPT_DATA reply.
+local function joined_into(host)
   local prefix = host.hm .. ':'
   local members = redis.call('ZRANGEBYLEX', KEYS[12], '[' .. prefix, '[' .. prefix .. '\255')
-  for _, member in ipairs(members) do
-    local id = string.sub(member, #prefix + 18)
-    local row = load_row(id)
-    if row and row.joined == host.id then
+  local plan = {}
+  for i, member in ipairs(members) do
+    local row, bad = load_row(string.sub(member, #prefix + 18))
+    if bad then return nil, bad end
+    if row and row.joined ~= host.id then row = nil end
+    plan[i] = { member, row or false }
+  end
+  return plan
+end
+
+-- Joined deliveries settle with their host; joining stragglers go back to the queue.
+local function fan_out(plan, err, now)
+  for _, entry in ipairs(plan) do
+    local member, row = entry[1], entry[2]
+    if row then
       if row.status == 'joined' then
         settle(row, err, now)
       elseif row.status == 'joining' then
@@ -134,7 +156,8 @@ local function session_head(row)
 end
 
 local function running_as(id, attempt)
-  local row = load_row(id)
+  local row, bad = load_row(id)
+  if bad then return nil, bad end
   if row and row.status == 'running' and row.attempt == attempt then return row end
   return nil
 end
