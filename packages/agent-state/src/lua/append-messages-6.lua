@@ -10,11 +10,14 @@
 --- @include "push-argv"
 local ttl = int_arg(ARGV[1])
 if ttl == nil then return fail('VALIDATION', 'append-messages: bad ttl') end
-if redis.call('EXISTS', KEYS[1]) == 0 then return fail('NOT_FOUND', 'no session state: save it first') end
+-- HLEN and LLEN fail on a key of another type, so they run before the first write (the fence
+-- SET included): Redis keeps a script's earlier writes when a later command fails.
+if redis.call('HLEN', KEYS[1]) == 0 then return fail('NOT_FOUND', 'no session state: save it first') end
+local count = redis.call('LLEN', KEYS[2])
 if not check_fence(KEYS[6], ARGV[2]) then
   return fail('STALE_FENCING_TOKEN', 'fencing token ' .. ARGV[2] .. ' is older than the newest one seen for this session')
 end
 push_argv(KEYS[2], 3, #ARGV)
 redis.call('HSET', KEYS[1], 'updatedAt', now_ms())
 touch(ttl)
-return redis.call('LLEN', KEYS[2])
+return count + #ARGV - 2

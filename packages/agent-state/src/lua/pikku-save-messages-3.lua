@@ -9,7 +9,9 @@ for i = 1, #ARGV, 3 do
   if ARGV[i] == '' then return fail('VALIDATION', 'message id must not be empty') end
   if tonumber(ARGV[i + 1]) == nil then return fail('VALIDATION', 'createdAt must be a number') end
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then return fail('NOT_FOUND', 'thread not found') end
+-- HLEN fails on a key of another type, so both hashes are checked before the first write.
+if redis.call('HLEN', KEYS[1]) == 0 then return fail('NOT_FOUND', 'thread not found') end
+redis.call('HLEN', KEYS[3])
 for i = 1, #ARGV, 3 do
   redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i])
   redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 2])

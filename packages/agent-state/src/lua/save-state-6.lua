@@ -7,13 +7,14 @@
 --         two closing braces (so customState is sent once; Lua only concatenates, never decodes)
 -- ARGV[6] status  ARGV[7] stepCount  ARGV[8] customState JSON  ARGV[9] doc JSON
 -- ARGV[10] messages mode keep|sync|replace  ARGV[11] max checkpoints  ARGV[12..] message JSONs
--- Returns {version, messageCount, checkpointId or ''}, or RSERR VALIDATION / STALE_FENCING_TOKEN
+-- Returns {version, messageCount, checkpointId or ''}, or RSERR VALIDATION / STALE_FENCING_TOKEN / CORRUPT_DATA
 --- @include "fail"
 --- @include "args"
 --- @include "fence"
 --- @include "server-time"
 --- @include "touch"
 --- @include "push-argv"
+--- @include "stored-int"
 local ttl, maxcp = int_arg(ARGV[1]), int_arg(ARGV[11])
 local cpmode, mode, head = ARGV[3], ARGV[10], ARGV[5]
 if ttl == nil or maxcp == nil or maxcp < 1 or int_arg(ARGV[7]) == nil then
@@ -28,19 +29,31 @@ end
 if string.sub(head, 1, 1) ~= '{' or string.sub(head, 2, 2) == '}' or ARGV[4] == '' then
   return fail('VALIDATION', 'save-state: checkpoint head must open a non-empty JSON object')
 end
+-- Everything that can fail on corrupt stored data (a key of another type, a non-integer
+-- counter) runs before the first write, the fence SET included.
+local count = redis.call('LLEN', KEYS[2])
+local stored = redis.call('HMGET', KEYS[1], 'version', 'checkpointSeq', 'checkpointStep')
+if (stored[1] and not stored_int(stored[1])) or (stored[2] and not stored_int(stored[2])) then
+  return fail('CORRUPT_DATA', 'session state has a non-integer version or checkpointSeq')
+end
+local checkpoint = cpmode == 'always' or (cpmode == 'auto' and stored[3] ~= ARGV[7])
+local kept = 0
+if checkpoint then
+  kept = redis.call('ZCARD', KEYS[3])
+  redis.call('HLEN', KEYS[4])
+end
 if not check_fence(KEYS[6], ARGV[2]) then
   return fail('STALE_FENCING_TOKEN', 'fencing token ' .. ARGV[2] .. ' is older than the newest one seen for this session')
 end
 
 local now = now_ms()
-if redis.call('EXISTS', KEYS[1]) == 0 then
+if not stored[1] and redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'createdAt', now, 'resumeCount', 0)
 end
 local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('HSET', KEYS[1], 'status', ARGV[6], 'stepCount', ARGV[7], 'customState', ARGV[8], 'doc', ARGV[9], 'updatedAt', now)
 
 local first = 12
-local count = redis.call('LLEN', KEYS[2])
 if mode ~= 'keep' then
   local given = #ARGV - first + 1
   local from = first + count
@@ -53,13 +66,12 @@ if mode ~= 'keep' then
 end
 
 local cpid = ''
-if cpmode == 'always' or (cpmode == 'auto' and redis.call('HGET', KEYS[1], 'checkpointStep') ~= ARGV[7]) then
+if checkpoint then
   local seq = redis.call('HINCRBY', KEYS[1], 'checkpointSeq', 1)
   local record = '{"messageCount":' .. count .. ',"createdAt":' .. now .. ',' .. string.sub(head, 2) .. ',"customState":' .. ARGV[8] .. '}}'
   redis.call('HSET', KEYS[4], ARGV[4], record)
-  redis.call('ZADD', KEYS[3], seq, ARGV[4])
+  local excess = kept + redis.call('ZADD', KEYS[3], seq, ARGV[4]) - maxcp
   redis.call('HSET', KEYS[1], 'checkpointStep', ARGV[7])
-  local excess = redis.call('ZCARD', KEYS[3]) - maxcp
   if excess > 0 then
     local old = redis.call('ZPOPMIN', KEYS[3], excess)
     for i = 1, #old, 2 do redis.call('HDEL', KEYS[4], old[i]) end
