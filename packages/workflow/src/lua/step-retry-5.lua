@@ -10,6 +10,7 @@
 --- @include "server-time"
 --- @include "step-ttl"
 --- @include "activity"
+--- @include "stored-int"
 local status = ARGV[2]
 if ARGV[3] == nil or ARGV[3] == '' then return fail('VALIDATION', 'step-retry needs the run id') end
 if status ~= 'pending' and status ~= 'running' then return fail('VALIDATION', 'retry status must be pending or running') end
@@ -29,7 +30,7 @@ if attempt == nil then return fail('CORRUPT_DATA', 'step attempt has no attempt 
 -- attempt written.
 local counters = redis.call('HMGET', KEYS[1], 'seq', 'busy')
 if not counters[1] and not counters[2] then return fail('NOT_FOUND', 'workflow run not found') end
-if not is_counter(counters[1]) or (status == 'running' and not is_counter(counters[2])) then
+if not stored_int(counters[1]) or (status == 'running' and not stored_int(counters[2])) then
   return fail('CORRUPT_DATA', 'run ' .. ARGV[3] .. ' has a non-integer seq or busy counter')
 end
 local now = now_ms()

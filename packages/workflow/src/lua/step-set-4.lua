@@ -11,6 +11,7 @@
 --- @include "server-time"
 --- @include "step-ttl"
 --- @include "activity"
+--- @include "stored-int"
 local p = ARGV[1] .. ':'
 local action = ARGV[2]
 local stamp = { running = 'runningAt', scheduled = 'scheduledAt', succeeded = 'succeededAt', failed = 'failedAt' }
@@ -40,7 +41,7 @@ if status == 'succeeded' or status == 'failed' then
 end
 local in_flight = { running = 1, scheduled = 1, suspended = 1 }
 local delta = (in_flight[action] or 0) - (in_flight[status] or 0)
-if delta ~= 0 and not is_counter(run[2]) then
+if delta ~= 0 and not stored_int(run[2]) then
   return fail('CORRUPT_DATA', 'run ' .. ARGV[4] .. ' has a non-integer busy counter')
 end
 if status == 'pending' then redis.call('ZREM', KEYS[4], ARGV[4] .. '.' .. ARGV[1]) end

@@ -26,9 +26,3 @@ local function drop_pending(seqs, pending_key, run_id)
     redis.call('ZREM', pending_key, run_id .. '.' .. seq)
   end
 end
-
--- is_counter(v): v (an HMGET/HGET value) is absent or an integer HINCRBY accepts by +-1
--- (canonical decimal, short enough not to overflow).
-local function is_counter(v)
-  return not v or (#v <= 18 and (v == '0' or string.find(v, '^%-?[1-9]%d*$') ~= nil))
-end
