@@ -11,6 +11,7 @@
 --       are '+value' when present and '-' when absent.
 -- Returns: the batch number n (offset), new or the original one for an exact retry.
 --- @include "fail"
+--- @include "pcall-error"
 local function reject(reason)
   if ARGV[8] == 'spill' then redis.call('DEL', KEYS[5]) end
   return fail('STREAM', reason)
@@ -73,11 +74,10 @@ if ARGV[8] == 'spill' then
 end
 -- The two batch hashes are the only keys written below that nothing above has read: one of
 -- another type is reported, undoing the batch stored before it rather than leaving it behind.
-local function refused(reply) return type(reply) == 'table' and reply.err ~= nil end
-if refused(redis.pcall('HSET', KEYS[2], n, data)) then
+if pcall_error(redis.pcall('HSET', KEYS[2], n, data)) then
   return fail('CORRUPT_DATA', 'stream batches are not a hash')
 end
-if refused(redis.pcall('HSET', KEYS[3], n, ARGV[5] .. '\n' .. sid .. '\n' .. aid)) then
+if pcall_error(redis.pcall('HSET', KEYS[3], n, ARGV[5] .. '\n' .. sid .. '\n' .. aid)) then
   redis.call('HDEL', KEYS[2], n)
   return fail('CORRUPT_DATA', 'stream batch meta is not a hash')
 end

@@ -10,7 +10,7 @@ local err = stage_zadd(1, ARGV[2], ARGV[1])
 if not err then
   -- the last write: nothing after it to undo, so a plain HSET (which also replaces a body)
   local res = redis.pcall('HSET', KEYS[2], ARGV[1], ARGV[3])
-  if type(res) == 'table' then err = res.err end
+  err = pcall_error(res)
 end
 if err then return staged_abort(err, 'timeline entry ' .. ARGV[1] .. ' not appended, a thread key has the wrong type') end
 staged_commit()

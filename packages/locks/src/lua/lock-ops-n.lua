@@ -9,6 +9,7 @@
 --   release: {1} when released, {0} when the lock was already lost (nothing changed)
 --- @include "server-time"
 --- @include "lease"
+--- @include "pcall-error"
 local n = #KEYS / 2
 if n ~= math.floor(n) or #ARGV ~= n * 4 then
   return redis.error_reply('RSERR VALIDATION lock-ops takes 2 keys and 4 arguments per item')
@@ -34,7 +35,7 @@ for i = 1, n do
     -- INCR is this item's first write: under maxmemory it is refused here, before anything
     -- else of the item is written (pcall keeps the other items of the batch going).
     local token = redis.pcall('INCR', counter)
-    if type(token) == 'table' and token.err then
+    if pcall_error(token) then
       out[i] = {-1, token.err}
     else
       now = now or now_ms()

@@ -21,6 +21,7 @@
 -- is a double added in recording order); totals and time/step bounds are derived when read
 -- (read-rollup).
 --- @include "usage-args"
+--- @include "pcall-error"
 
 local STRIDE = 12
 local n = #KEYS / 8
@@ -103,8 +104,6 @@ end
 -- later write fails only on corrupt data (a key of another type, a rollup field that is not a
 -- number): the entry's earlier writes are then undone and the entry alone is reported, never
 -- half-recorded. Any other refusal (such as OOM or READONLY) is passed on as Redis' own error.
-local function failed(res) return type(res) == 'table' end
-
 -- The entry's reply for a write that failed with `err` (or a stored value found bad).
 local function refused(id, err)
   if string.find(err, 'overflow', 1, true) then return invalid('entry ' .. id .. ' would overflow a rollup counter') end
@@ -118,7 +117,7 @@ end
 local function read_custom(r, a)
   local name = a[7]
   local got = redis.pcall('HMGET', r, 'cus.sum.' .. name, 'cus.min.' .. name, 'cus.max.' .. name)
-  if got.err then return nil, refused(a[1], got.err) end
+  if pcall_error(got) then return nil, refused(a[1], got.err) end
   for j, part in ipairs({ 'sum', 'min', 'max' }) do
     if got[j] and not is_finite(got[j]) then
       return nil, refused(a[1], 'rollup field cus.' .. part .. '.' .. name .. ' is not a number')
@@ -170,7 +169,7 @@ local function record(k, a)
     if not custom then return problem end
   end
   local res = redis.pcall('HSETNX', k[1], id, body)
-  if failed(res) then return refused(id, res.err) end
+  if pcall_error(res) then return refused(id, res.err) end
   if res == 0 then
     if not same_body(redis.call('HGET', k[1], id), body, a[6] == '1') then
       return 'RSERR CONFLICT entry id ' .. id .. ' was already recorded with a different body'
@@ -183,7 +182,7 @@ local function record(k, a)
   for j = 1, #fields do
     if deltas[j] ~= '0' then
       res = redis.pcall('HINCRBY', r, fields[j], deltas[j])
-      if failed(res) then
+      if pcall_error(res) then
         rollback(k, a, fields, deltas, j - 1, nil, nil, 0)
         return refused(id, res.err)
       end
@@ -192,7 +191,7 @@ local function record(k, a)
   end
   if custom then
     res = set_custom(r, a, custom)
-    if failed(res) then
+    if pcall_error(res) then
       rollback(k, a, fields, deltas, #fields, nil, nil, 0)
       return refused(id, res.err)
     end
@@ -201,15 +200,15 @@ local function record(k, a)
   local kind_key = KIND_KEY[kind]
   res = redis.pcall('ZADD', k[3], ts, member)
   local zsets = 0
-  if not failed(res) then
+  if not pcall_error(res) then
     zsets = 1
     res = redis.pcall('ZADD', k[4], step, member)
   end
-  if not failed(res) then
+  if not pcall_error(res) then
     zsets = 2
     res = redis.pcall('ZADD', k[kind_key], ts, member)
   end
-  if failed(res) then
+  if pcall_error(res) then
     rollback(k, a, fields, deltas, #fields, custom, member, zsets)
     return refused(id, res.err)
   end

@@ -9,6 +9,7 @@
 --- @include "fail"
 --- @include "server-time"
 --- @include "activity"
+--- @include "pcall-error"
 if ARGV[1] == '' or ARGV[2] == '' or ARGV[3] == '' or ARGV[4] == '' then
   return fail('VALIDATION', 'create-run needs a run id, a workflow name, a digest and a spec')
 end
@@ -18,7 +19,7 @@ end
 -- The count goes first: it is the one write that can fail on corrupt data (not an integer),
 -- and then nothing else has been written.
 local count = redis.pcall('HINCRBY', KEYS[7], ARGV[3], 1)
-if type(count) == 'table' then
+if pcall_error(count) then
   return fail('CORRUPT_DATA', 'run count of workflow ' .. ARGV[2] .. ' is corrupt: ' .. tostring(count.err))
 end
 local now = now_ms()

@@ -8,6 +8,7 @@
 --          key of another type or a run count that is not an integer.
 --- @include "fail"
 --- @include "activity"
+--- @include "pcall-error"
 local run = redis.call('HMGET', KEYS[1], 'member', 'workflow')
 if not run[1] then return 0 end
 -- Commands that can fail on corrupt data run before any other write (HINCRBY is the first
@@ -15,7 +16,7 @@ if not run[1] then return 0 end
 local seqs = current_attempts(KEYS[3])
 if not seqs then return fail('CORRUPT_DATA', 'run ' .. ARGV[2] .. ' has a current-attempt key of another type') end
 local left = redis.pcall('HINCRBY', KEYS[18], ARGV[1], -1)
-if type(left) == 'table' then
+if pcall_error(left) then
   return fail('CORRUPT_DATA', 'workflow run count of run ' .. ARGV[2] .. ' is corrupt: ' .. tostring(left.err))
 end
 if left <= 0 then

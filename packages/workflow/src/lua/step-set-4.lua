@@ -12,6 +12,7 @@
 --- @include "step-ttl"
 --- @include "activity"
 --- @include "stored-int"
+--- @include "pcall-error"
 local p = ARGV[1] .. ':'
 local action = ARGV[2]
 local stamp = { running = 'runningAt', scheduled = 'scheduledAt', succeeded = 'succeededAt', failed = 'failedAt' }
@@ -27,7 +28,7 @@ if not status then return fail('NOT_FOUND', 'step attempt not found') end
 -- Replaces an EXISTS: it also fails on a run key of another type before any write, and reads
 -- the busy counter so that its HINCRBY cannot fail after the other writes.
 local run = redis.pcall('HMGET', KEYS[1], 'status', 'busy')
-if run.err then return fail('CORRUPT_DATA', 'run ' .. ARGV[4] .. ' is stored as another type') end
+if pcall_error(run) then return fail('CORRUPT_DATA', 'run ' .. ARGV[4] .. ' is stored as another type') end
 if not run[1] then return fail('NOT_FOUND', 'workflow run not found') end
 local now = now_ms()
 if action == 'child' or action == 'branch' then

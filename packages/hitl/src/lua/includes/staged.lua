@@ -5,12 +5,13 @@
 -- there waits for staged_commit(), which cannot fail once every key's type is proven.
 -- Keys are given by their KEYS index k. Each stage_* returns nil, or the error of the failed
 -- write: then return staged_abort(err, what). Call staged_commit() once every write is staged.
+--- @include "pcall-error"
 local staged_undo, staged_later = {}, {}
 
 -- Sets the field only when absent (HSETNX); also returns HSETNX's reply.
 local function stage_hsetnx(k, field, value)
   local res = redis.pcall('HSETNX', KEYS[k], field, value)
-  if type(res) == 'table' then return res.err end
+  if pcall_error(res) then return res.err end
   if res == 1 then staged_undo[#staged_undo + 1] = { 'HDEL', k, field } end
   return nil, res
 end
@@ -23,7 +24,7 @@ end
 
 local function stage_zadd(k, score, member)
   local res = redis.pcall('ZADD', KEYS[k], 'NX', score, member)
-  if type(res) == 'table' then return res.err end
+  if pcall_error(res) then return res.err end
   if res == 1 then
     staged_undo[#staged_undo + 1] = { 'ZREM', k, member }
   else
@@ -34,7 +35,7 @@ end
 -- Only for lex indexes, where every score is 0 (see members.lua).
 local function stage_zrem(k, member)
   local res = redis.pcall('ZREM', KEYS[k], member)
-  if type(res) == 'table' then return res.err end
+  if pcall_error(res) then return res.err end
   if res == 1 then staged_undo[#staged_undo + 1] = { 'ZADD', k, 0, member } end
 end
 

@@ -1,3 +1,4 @@
+--- @include "pcall-error"
 -- touch_activity(run_key, active_key, run_id, now): the stalled-run index holds exactly the
 -- runs in status `running` with no step attempt in flight (running or scheduled), scored
 -- by their last activity; crash recovery reads it instead of scanning runs.
@@ -15,7 +16,7 @@ end
 -- a failing command.
 local function current_attempts(current_key)
   local seqs = redis.pcall('HVALS', current_key)
-  if seqs.err then return nil end
+  if pcall_error(seqs) then return nil end
   return seqs
 end
 
